@@ -1,0 +1,16 @@
+import { loadTumourModel } from '@/lib/model/tumour-model';
+import { analysisQueue } from '@/lib/analysis/work-queue';
+import { errorResponse, json } from '@/lib/http/responses';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** 200 once the model is loaded; 503 with the reason while it cannot be. */
+export async function GET(): Promise<Response> {
+  try {
+    const model = await loadTumourModel();
+    return json({ status: 'ok', model: { name: model.manifest.model.name, version: model.manifest.model.version }, queued: analysisQueue.size });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

@@ -1,0 +1,20 @@
+import { analyzeSlice } from '@/lib/analysis/analyze-slice';
+import { sliceApiBody } from '@/lib/analysis/slice-report';
+import { parseMultipart } from '@/lib/http/multipart';
+import { errorResponse, json } from '@/lib/http/responses';
+import { MAX_SLICE_UPLOAD_BYTES } from '@/lib/limits';
+import { parseSliceUpload } from '@/lib/validation/upload';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** POST multipart: flair (required), t1, t1c (optional), reading (auto | grayscale | layered). */
+export async function POST(request: Request): Promise<Response> {
+  try {
+    const { files, fields } = await parseMultipart(request, { maxTotalBytes: MAX_SLICE_UPLOAD_BYTES, fileFields: ['flair', 't1', 't1c'] });
+    const upload = await parseSliceUpload({ ...files, reading: fields.reading });
+    return json(await sliceApiBody(await analyzeSlice(upload)));
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

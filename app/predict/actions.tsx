@@ -1,0 +1,34 @@
+'use server';
+
+import type { ReactNode } from 'react';
+import { analyzeSlice } from '@/lib/analysis/analyze-slice';
+import { sliceView } from '@/lib/analysis/slice-report';
+import { isExpectedError, ModelUnavailableError } from '@/lib/errors';
+import { fromFormFile, parseSliceUpload } from '@/lib/validation/upload';
+import SliceResult from '@/app/ui/predict/slice-result';
+
+export type AnalyzeState =
+  | { status: 'idle' }
+  | { status: 'error'; message: string }
+  | { status: 'done'; result: ReactNode };
+
+/** The upload form's action: validate, analyse, and render the result on the server. */
+export async function analyzeSliceAction(_previous: AnalyzeState, formData: FormData): Promise<AnalyzeState> {
+  try {
+    const upload = await parseSliceUpload({
+      flair: fromFormFile(formData.get('flair')),
+      t1: fromFormFile(formData.get('t1')),
+      t1c: fromFormFile(formData.get('t1c')),
+      reading: (formData.get('reading') as string | null) ?? undefined,
+    });
+    const view = await sliceView(await analyzeSlice(upload));
+    return { status: 'done', result: <SliceResult view={view} /> };
+  } catch (error) {
+    if (isExpectedError(error)) return { status: 'error', message: error.message };
+    if (error instanceof ModelUnavailableError) {
+      console.error(error);
+      return { status: 'error', message: 'The model is not available on this server right now. Please tell the operator.' };
+    }
+    throw error;
+  }
+}

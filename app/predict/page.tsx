@@ -1,0 +1,21 @@
+import type { Metadata } from 'next';
+import { MAX_SLICE_UPLOAD_BYTES } from '@/lib/limits';
+import UploadForm from '@/app/ui/predict/upload-form';
+
+export const metadata: Metadata = { title: 'Analyse a slice · Brain Tumor Detector' };
+export const dynamic = 'force-dynamic';
+
+export default function PredictPage() {
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold">Analyse an MRI slice</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Upload one axial FLAIR slice. The server answers Tumor or No Tumor with its probability and draws the tumour it finds.
+          Nothing you upload is stored.
+        </p>
+      </div>
+      <UploadForm maxBytes={MAX_SLICE_UPLOAD_BYTES} />
+    </div>
+  );
+}

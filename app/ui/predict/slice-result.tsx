@@ -1,0 +1,74 @@
+import type { ReadingView, SliceView } from '@/lib/analysis/slice-report';
+import ProbabilityBar from './probability-bar';
+
+const percent = (value: number, digits = 1) => `${(value * 100).toFixed(digits)}%`;
+
+function ReadingPanel({ view, reading, headingLevel }: { view: SliceView; reading: ReadingView; headingLevel: 'h2' | 'h3' }) {
+  const Heading = headingLevel;
+  const isTumour = reading.label === 'Tumor';
+  const toggleId = `overlay-${reading.reading}`;
+  return (
+    <div className="space-y-4" data-testid={`reading-${reading.reading}`}>
+      <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
+        <Heading className={`text-3xl font-bold ${isTumour ? 'text-red-700' : 'text-emerald-700'}`} data-testid="label">{reading.label}</Heading>
+        <span className="text-lg text-slate-700">
+          tumour probability <strong data-testid="probability">{percent(reading.probability)}</strong>
+        </span>
+      </div>
+      <ProbabilityBar probability={reading.probability} threshold={view.threshold} />
+      <p className="text-xs text-slate-500">Read as: {reading.readingDescription}.</p>
+      <div>
+        <input id={toggleId} type="checkbox" defaultChecked className="overlay-toggle mr-2 align-middle" disabled={!reading.overlaySrc} />
+        <label htmlFor={toggleId} className="text-sm text-slate-700">Show the predicted tumour</label>
+        <div className="mt-3 grid gap-4 sm:grid-cols-2">
+          <figure>
+            {/* eslint-disable-next-line @next/next/no-img-element -- a data URL of the upload, never stored */}
+            <img src={view.imageSrc} width={view.displayWidth} height={view.displayHeight} alt="The uploaded slice" className="w-full rounded-md bg-black" />
+            <figcaption className="mt-1 text-xs text-slate-500">Uploaded image ({view.width}×{view.height})</figcaption>
+          </figure>
+          <figure>
+            <div className="relative">
+              {/* eslint-disable-next-line @next/next/no-img-element */}
+              <img src={view.imageSrc} width={view.displayWidth} height={view.displayHeight} alt="The uploaded slice with the predicted tumour drawn over it" className="w-full rounded-md bg-black" />
+              {reading.overlaySrc && (
+                // eslint-disable-next-line @next/next/no-img-element
+                <img src={reading.overlaySrc} alt="" data-testid="overlay" className="tumour-overlay absolute inset-0 h-full w-full rounded-md" />
+              )}
+            </div>
+            <figcaption className="mt-1 text-xs text-slate-500">
+              {reading.overlaySrc ? 'Predicted tumour: red fill, yellow outline' : 'No tumour drawn'}
+            </figcaption>
+          </figure>
+        </div>
+      </div>
+      <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
+        <div><dt className="text-slate-500">Tumour area</dt><dd data-testid="area">{reading.tumourAreaPx.toLocaleString('en')} px</dd></div>
+        <div><dt className="text-slate-500">Share of the brain</dt><dd>{reading.tumourSharePercent.toFixed(1)}%</dd></div>
+        <div><dt className="text-slate-500">Decision threshold</dt><dd>{percent(view.threshold)}</dd></div>
+        <div><dt className="text-slate-500">Model</dt><dd>{view.model.name} v{view.model.version}</dd></div>
+      </dl>
+    </div>
+  );
+}
+
+export default function SliceResult({ view }: { view: SliceView }) {
+  return (
+    <section aria-label="Result" data-testid="result" className="space-y-6 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+      <ReadingPanel view={view} reading={view.result} headingLevel="h2" />
+      {view.alternative && (
+        <details className="rounded-md border border-slate-200 p-4">
+          <summary className="cursor-pointer text-sm font-medium text-slate-800">
+            This image is in colour. See the result when it is read as {view.alternative.readingDescription}
+          </summary>
+          <div className="mt-4"><ReadingPanel view={view} reading={view.alternative} headingLevel="h3" /></div>
+        </details>
+      )}
+      <p className="text-xs text-slate-500">
+        Analysed in {Math.round(view.totalMs)} ms (model {Math.round(view.inferenceMs)} ms). A research tool: not a diagnosis.
+      </p>
+      <a href="/predict" className="inline-block rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50">
+        Analyse another image
+      </a>
+    </section>
+  );
+}

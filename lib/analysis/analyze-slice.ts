@@ -1,0 +1,133 @@
+import { performance } from 'node:perf_hooks';
+import { UploadError } from '../errors';
+import { decodeImage, type DecodedImage } from '../imaging/decode';
+import { cropToImage, letterbox, type Letterbox } from '../imaging/letterbox';
+import { assessMriLikeness } from '../imaging/mri-likeness';
+import { toModelInput } from '../imaging/normalise';
+import { countOn, thresholdMask } from '../imaging/overlay';
+import { letterboxPixels, resizeGrey } from '../imaging/raster';
+import { loadTumourModel, type SlicePrediction, type TumourModel } from '../model/tumour-model';
+import { chooseReadings, channelsFor, flairChannel, type Reading, type ReadingChoice } from './readings';
+import { analysisQueue } from './work-queue';
+
+export type TumourLabel = 'Tumor' | 'No Tumor';
+
+export interface SliceUpload {
+  flair: Uint8Array;
+  t1?: Uint8Array;
+  t1c?: Uint8Array;
+  reading: ReadingChoice;
+}
+
+export interface ReadingResult {
+  reading: Reading;
+  label: TumourLabel;
+  probability: number;
+  /** 0/255 at the upload's size; null when the slice is called No Tumor. */
+  mask: Uint8Array | null;
+  tumourAreaPx: number;
+  brainAreaPx: number;
+  tumourShareOfBrain: number;
+}
+
+export interface SliceAnalysis {
+  width: number;
+  height: number;
+  /** Interleaved T1, FLAIR, T1c pixels of the primary reading, for pictures of the result. */
+  pixels: Uint8Array;
+  result: ReadingResult;
+  alternative: ReadingResult | null;
+  threshold: number;
+  model: { name: string; version: string };
+  timingsMs: { decode: number; preprocess: number; inference: number; postprocess: number; total: number };
+}
+
+async function decodeAll(upload: SliceUpload) {
+  const flair = await decodeImage(upload.flair, 'The FLAIR image');
+  const t1 = upload.t1 ? await decodeImage(upload.t1, 'The T1 image') : undefined;
+  const t1c = upload.t1c ? await decodeImage(upload.t1c, 'The T1c image') : undefined;
+  return { flair, t1, t1c };
+}
+
+function brainArea(flair: Uint8Array, foregroundMin: number): number {
+  let n = 0;
+  for (let i = 0; i < flair.length; i++) if (flair[i] >= foregroundMin) n++;
+  return n;
+}
+
+async function toResult(
+  model: TumourModel, reading: Reading, prediction: SlicePrediction, pixels: Uint8Array, box: Letterbox, image: DecodedImage,
+): Promise<ReadingResult> {
+  const { thresholds, labels, normalisation } = model.manifest;
+  const isTumour = prediction.sliceProbability >= thresholds.slice;
+  const brainAreaPx = brainArea(flairChannel(pixels), normalisation.foregroundMin);
+  let mask: Uint8Array | null = null;
+  if (isTumour) {
+    const probability = await resizeGrey(cropToImage(prediction.maskProbability, box), box.width, box.height, image.width, image.height);
+    mask = thresholdMask(probability, thresholds.mask);
+  }
+  const tumourAreaPx = mask ? countOn(mask) : 0;
+  return {
+    reading,
+    label: (isTumour ? labels.positive : labels.negative) as TumourLabel,
+    probability: prediction.sliceProbability,
+    mask,
+    tumourAreaPx,
+    brainAreaPx,
+    tumourShareOfBrain: brainAreaPx ? tumourAreaPx / brainAreaPx : 0,
+  };
+}
+
+/** Upload -> decode -> preprocess (the manifest's contract) -> model -> domain result. */
+export async function analyzeSlice(upload: SliceUpload): Promise<SliceAnalysis> {
+  const release = analysisQueue.admit();
+  try {
+    const started = performance.now();
+    const model = await loadTumourModel();
+    const { flair, t1, t1c } = await decodeAll(upload);
+    const decoded = performance.now();
+
+    const size = model.inputSize;
+    const box = letterbox(flair.width, flair.height, size);
+    const readings = chooseReadings(flair, Boolean(t1 || t1c), upload.reading);
+    const pixelsByReading = readings.map((reading) => channelsFor(reading, flair, t1, t1c));
+    const boxed = await Promise.all(pixelsByReading.map((pixels) => letterboxPixels(pixels, flair.width, flair.height, box)));
+    const likeness = assessMriLikeness(boxed[0], box);
+    if (!likeness.isMri) {
+      throw new UploadError(`This does not look like a brain MRI slice: ${likeness.reason}. Upload an axial FLAIR slice.`, 422);
+    }
+    const input = new Float32Array(readings.length * 3 * size * size);
+    boxed.forEach((pixels, i) => toModelInput(pixels, model.manifest.normalisation, undefined, input.subarray(i * 3 * size * size, (i + 1) * 3 * size * size)));
+    const preprocessed = performance.now();
+
+    let inferenceMs = 0;
+    const predictions = await analysisQueue.run(async () => {
+      const inferenceStarted = performance.now();
+      const out = await model.predict(input, readings.length);
+      inferenceMs = performance.now() - inferenceStarted;
+      return out;
+    });
+    const inferred = performance.now();
+
+    const results = await Promise.all(readings.map((reading, i) => toResult(model, reading, predictions[i], pixelsByReading[i], box, flair)));
+    const finished = performance.now();
+    return {
+      width: flair.width,
+      height: flair.height,
+      pixels: pixelsByReading[0],
+      result: results[0],
+      alternative: results[1] ?? null,
+      threshold: model.manifest.thresholds.slice,
+      model: { name: model.manifest.model.name, version: model.manifest.model.version },
+      timingsMs: {
+        decode: decoded - started,
+        preprocess: preprocessed - decoded,
+        inference: inferenceMs,
+        postprocess: finished - inferred,
+        total: finished - started,
+      },
+    };
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,110 @@
+import { countOn, overlayRgba, thresholdMask } from '../imaging/overlay';
+import { displayPng, encodePng, resizeGrey } from '../imaging/raster';
+import type { ReadingResult, SliceAnalysis } from './analyze-slice';
+import { readingDescriptions } from './readings';
+
+// The analysis as the API sends it and as the result page shows it.
+
+const DISPLAY_MAX_SIDE = 512;
+
+async function maskPngBase64(mask: Uint8Array, width: number, height: number): Promise<string> {
+  return (await encodePng(mask, { width, height, channels: 1 })).toString('base64');
+}
+
+function readingBody(result: ReadingResult, width: number, height: number) {
+  return {
+    label: result.label,
+    probability: result.probability,
+    reading: result.reading,
+    tumourAreaPx: result.tumourAreaPx,
+    brainAreaPx: result.brainAreaPx,
+    tumourShareOfBrain: result.tumourShareOfBrain,
+    maskPng: result.mask ? maskPngBase64(result.mask, width, height) : null,
+  };
+}
+
+export async function sliceApiBody(analysis: SliceAnalysis) {
+  const { width, height, result, alternative } = analysis;
+  const primary = readingBody(result, width, height);
+  const other = alternative ? readingBody(alternative, width, height) : null;
+  return {
+    label: primary.label,
+    probability: primary.probability,
+    threshold: analysis.threshold,
+    mask: primary.maskPng ? { width, height, png: await primary.maskPng } : null,
+    tumourAreaPx: primary.tumourAreaPx,
+    brainAreaPx: primary.brainAreaPx,
+    tumourShareOfBrain: primary.tumourShareOfBrain,
+    reading: primary.reading,
+    alternativeReading: other
+      ? { reading: other.reading, label: other.label, probability: other.probability, tumourAreaPx: other.tumourAreaPx,
+          mask: other.maskPng ? { width, height, png: await other.maskPng } : null }
+      : null,
+    image: { width, height },
+    model: analysis.model,
+    timingsMs: analysis.timingsMs,
+  };
+}
+
+export interface ReadingView {
+  reading: string;
+  readingDescription: string;
+  label: string;
+  probability: number;
+  tumourAreaPx: number;
+  tumourSharePercent: number;
+  overlaySrc: string | null;
+}
+
+export interface SliceView {
+  imageSrc: string;
+  displayWidth: number;
+  displayHeight: number;
+  width: number;
+  height: number;
+  threshold: number;
+  result: ReadingView;
+  alternative: ReadingView | null;
+  model: { name: string; version: string };
+  totalMs: number;
+  inferenceMs: number;
+}
+
+async function readingView(result: ReadingResult, analysis: SliceAnalysis, displayWidth: number, displayHeight: number): Promise<ReadingView> {
+  let overlaySrc: string | null = null;
+  if (result.mask && countOn(result.mask) > 0) {
+    const small = thresholdMask(await resizeGrey(result.mask, analysis.width, analysis.height, displayWidth, displayHeight), 0.5);
+    const png = await encodePng(overlayRgba(small, displayWidth, displayHeight), { width: displayWidth, height: displayHeight, channels: 4 });
+    overlaySrc = `data:image/png;base64,${png.toString('base64')}`;
+  }
+  return {
+    reading: result.reading,
+    readingDescription: readingDescriptions[result.reading],
+    label: result.label,
+    probability: result.probability,
+    tumourAreaPx: result.tumourAreaPx,
+    tumourSharePercent: result.tumourShareOfBrain * 100,
+    overlaySrc,
+  };
+}
+
+export async function sliceView(analysis: SliceAnalysis): Promise<SliceView> {
+  const display = await displayPng(analysis.pixels, { width: analysis.width, height: analysis.height, channels: 3 }, DISPLAY_MAX_SIDE);
+  const [result, alternative] = await Promise.all([
+    readingView(analysis.result, analysis, display.width, display.height),
+    analysis.alternative ? readingView(analysis.alternative, analysis, display.width, display.height) : Promise.resolve(null),
+  ]);
+  return {
+    imageSrc: `data:image/png;base64,${display.png.toString('base64')}`,
+    displayWidth: display.width,
+    displayHeight: display.height,
+    width: analysis.width,
+    height: analysis.height,
+    threshold: analysis.threshold,
+    result,
+    alternative,
+    model: analysis.model,
+    totalMs: analysis.timingsMs.total,
+    inferenceMs: analysis.timingsMs.inference,
+  };
+}

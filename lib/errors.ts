@@ -1,0 +1,32 @@
+// The three error tiers: bad input (4xx, shown as is), a busy server (503), and the model missing (a setup fault).
+
+export type UploadErrorStatus = 400 | 413 | 415 | 422;
+
+/** Something wrong with what was uploaded; the message is written for the person who sent it. */
+export class UploadError extends Error {
+  constructor(message: string, readonly status: UploadErrorStatus = 400) {
+    super(message);
+    this.name = 'UploadError';
+  }
+}
+
+/** Too many analyses waiting; the client should try again shortly. */
+export class ServerBusyError extends Error {
+  readonly status = 503;
+  constructor(readonly retryAfterSeconds: number) {
+    super('The server is busy analysing other images. Please try again in a few seconds.');
+    this.name = 'ServerBusyError';
+  }
+}
+
+/** The model files are missing or do not match the manifest: a deployment fault, not the user's. */
+export class ModelUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelUnavailableError';
+  }
+}
+
+export function isExpectedError(error: unknown): error is UploadError | ServerBusyError {
+  return error instanceof UploadError || error instanceof ServerBusyError;
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { SliceUpload } from '../analysis/analyze-slice';
+import { UploadError, type UploadErrorStatus } from '../errors';
+import { MAX_SLICE_UPLOAD_BYTES, MAX_VOLUME_UPLOAD_BYTES } from '../limits';
+
+// One validation for the form and the API: the same rules, the same messages.
+
+/** A file as both doors deliver it: the form's File and formidable's in-memory buffer. */
+export interface UploadedFile {
+  size: number;
+  read(): Promise<Uint8Array>;
+}
+
+const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+const uploadedFile = z.custom<UploadedFile>((value) => typeof value === 'object' && value !== null && 'size' in value && 'read' in value);
+
+function totalSizeWithin(limit: number, what: string) {
+  return (files: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    const total = Object.values(files).reduce<number>((sum, file) => sum + ((file as UploadedFile | undefined)?.size ?? 0), 0);
+    if (total > limit) {
+      ctx.addIssue({ code: 'custom', message: `The ${what} is ${megabytes(total)}; the limit is ${megabytes(limit)}.`, params: { status: 413 } });
+    }
+  };
+}
+
+const sliceSchema = z
+  .object({
+    flair: uploadedFile.optional().refine((file) => file !== undefined, { message: 'Choose a FLAIR image to analyse.' }),
+    t1: uploadedFile.optional(),
+    t1c: uploadedFile.optional(),
+    reading: z.enum(['auto', 'grayscale', 'layered'], { message: 'Choose how to read the colour channels.' }).default('auto'),
+  })
+  .superRefine((value, ctx) => totalSizeWithin(MAX_SLICE_UPLOAD_BYTES, 'upload')({ flair: value.flair, t1: value.t1, t1c: value.t1c }, ctx));
+
+const volumeSchema = z
+  .object({
+    flair: uploadedFile.optional().refine((file) => file !== undefined, { message: 'Choose a FLAIR volume (.nii or .nii.gz) to analyse.' }),
+    t1c: uploadedFile.optional(),
+  })
+  .superRefine((value, ctx) => totalSizeWithin(MAX_VOLUME_UPLOAD_BYTES, 'upload')({ flair: value.flair, t1c: value.t1c }, ctx));
+
+function firstProblem(error: z.ZodError): UploadError {
+  const issue = error.issues[0];
+  const status = ((issue as { params?: { status?: UploadErrorStatus } }).params?.status ?? 400) as UploadErrorStatus;
+  return new UploadError(issue.message, status);
+}
+
+export interface SliceFields {
+  flair?: UploadedFile;
+  t1?: UploadedFile;
+  t1c?: UploadedFile;
+  reading?: string;
+}
+
+export async function parseSliceUpload(fields: SliceFields): Promise<SliceUpload> {
+  const parsed = sliceSchema.safeParse(fields);
+  if (!parsed.success) throw firstProblem(parsed.error);
+  const { flair, t1, t1c, reading } = parsed.data;
+  return { flair: await flair!.read(), t1: await t1?.read(), t1c: await t1c?.read(), reading };
+}
+
+export interface VolumeFields {
+  flair?: UploadedFile;
+  t1c?: UploadedFile;
+}
+
+export async function parseVolumeUpload(fields: VolumeFields): Promise<{ flair: Uint8Array; t1c?: Uint8Array }> {
+  const parsed = volumeSchema.safeParse(fields);
+  if (!parsed.success) throw firstProblem(parsed.error);
+  return { flair: await parsed.data.flair!.read(), t1c: await parsed.data.t1c?.read() };
+}
+
+/** A form field as an UploadedFile; an empty file input (no file chosen) is no file. */
+export function fromFormFile(value: FormDataEntryValue | null): UploadedFile | undefined {
+  if (!value || typeof value === 'string') return undefined;
+  if (value.size === 0 && value.name === '') return undefined;
+  return { size: value.size, read: async () => new Uint8Array(await value.arrayBuffer()) };
+}

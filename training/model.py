@@ -1,0 +1,96 @@
+"""A small U-Net with two heads: a tumour probability map and a slice-level tumour logit.
+
+Print its size and FLOPs per 256x256 slice:
+    /usr/bin/python3 training/model.py --base 8
+"""
+import argparse
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def block(cin, cout):
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
+        nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
+    )
+
+
+class Up(nn.Module):
+    def __init__(self, cin, cskip, cout):
+        super().__init__()
+        self.conv = block(cin + cskip, cout)
+
+    def forward(self, x, skip):
+        # nearest upsampling exports to a single ONNX Resize and costs nothing to learn
+        x = F.interpolate(x, scale_factor=2, mode="nearest")
+        return self.conv(torch.cat([x, skip], 1))
+
+
+class TumourUNet(nn.Module):
+    def __init__(self, in_channels=3, base=8):
+        super().__init__()
+        c = [base, base * 2, base * 4, base * 8, base * 16]
+        self.enc1 = block(in_channels, c[0])
+        self.enc2 = block(c[0], c[1])
+        self.enc3 = block(c[1], c[2])
+        self.enc4 = block(c[2], c[3])
+        self.bottleneck = block(c[3], c[4])
+        self.dec4 = Up(c[4], c[3], c[3])
+        self.dec3 = Up(c[3], c[2], c[2])
+        self.dec2 = Up(c[2], c[1], c[1])
+        self.dec1 = Up(c[1], c[0], c[0])
+        self.mask_head = nn.Conv2d(c[0], 1, 1)
+        # slice head sees the bottleneck and the coarse decoder, pooled two ways
+        self.slice_head = nn.Sequential(nn.Linear(2 * (c[4] + c[3]), 64), nn.ReLU(inplace=True), nn.Dropout(0.2), nn.Linear(64, 1))
+
+    def forward(self, x):
+        e1 = self.enc1(x)
+        e2 = self.enc2(F.max_pool2d(e1, 2))
+        e3 = self.enc3(F.max_pool2d(e2, 2))
+        e4 = self.enc4(F.max_pool2d(e3, 2))
+        b = self.bottleneck(F.max_pool2d(e4, 2))
+        d4 = self.dec4(b, e4)
+        d3 = self.dec3(d4, e3)
+        d2 = self.dec2(d3, e2)
+        d1 = self.dec1(d2, e1)
+        mask_logits = self.mask_head(d1)
+        pooled = torch.cat([b.mean((2, 3)), b.amax((2, 3)), d4.mean((2, 3)), d4.amax((2, 3))], 1)
+        slice_logit = self.slice_head(pooled)
+        return mask_logits, slice_logit
+
+
+def count_flops(model, size=256):
+    """Multiply-adds of convolutions and linear layers, times two."""
+    flops = []
+
+    def conv_hook(module, inputs, output):
+        kernel = module.kernel_size[0] * module.kernel_size[1] * module.in_channels // module.groups
+        flops.append(2 * kernel * output.numel())
+
+    def linear_hook(module, inputs, output):
+        flops.append(2 * module.in_features * output.numel())
+
+    hooks = [m.register_forward_hook(conv_hook) for m in model.modules() if isinstance(m, nn.Conv2d)]
+    hooks += [m.register_forward_hook(linear_hook) for m in model.modules() if isinstance(m, nn.Linear)]
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros(1, 3, size, size))
+    for h in hooks:
+        h.remove()
+    return sum(flops)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", type=int, default=8, help="filters in the first level (default: %(default)s)")
+    args = parser.parse_args()
+    model = TumourUNet(base=args.base)
+    params = sum(p.numel() for p in model.parameters())
+    print(f"base {args.base}: {params / 1e6:.2f} M parameters, {params * 4 / 1e6:.1f} MB fp32, "
+          f"{count_flops(model) / 1e9:.2f} GFLOPs per 256x256 slice")
+
+
+if __name__ == "__main__":
+    main()
