@@ -61,7 +61,8 @@ export async function decodeImage(bytes: Uint8Array, label = 'The file'): Promis
   const options = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' as const, autoOrient: true };
   let metadata: Metadata;
   try {
-    metadata = await sharp(bytes, options).metadata();
+    // the header alone: the pixel limit is checked below with a clearer message than sharp's
+    metadata = await sharp(bytes, { ...options, limitInputPixels: false }).metadata();
   } catch {
     throw new UploadError(`${label} could not be read: it looks like a ${format.toUpperCase()} but is damaged or truncated.`, 400);
   }

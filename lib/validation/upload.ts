@@ -15,6 +15,10 @@ const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 const uploadedFile = z.custom<UploadedFile>((value) => typeof value === 'object' && value !== null && 'size' in value && 'read' in value);
 
+function requireFile(file: UploadedFile | undefined, message: string, ctx: z.RefinementCtx): void {
+  if (!file) ctx.addIssue({ code: 'custom', message, path: ['flair'] });
+}
+
 function totalSizeWithin(limit: number, what: string) {
   return (files: Record<string, unknown>, ctx: z.RefinementCtx) => {
     const total = Object.values(files).reduce<number>((sum, file) => sum + ((file as UploadedFile | undefined)?.size ?? 0), 0);
@@ -26,19 +30,25 @@ function totalSizeWithin(limit: number, what: string) {
 
 const sliceSchema = z
   .object({
-    flair: uploadedFile.optional().refine((file) => file !== undefined, { message: 'Choose a FLAIR image to analyse.' }),
+    flair: uploadedFile.optional(),
     t1: uploadedFile.optional(),
     t1c: uploadedFile.optional(),
     reading: z.enum(['auto', 'grayscale', 'layered'], { message: 'Choose how to read the colour channels.' }).default('auto'),
   })
-  .superRefine((value, ctx) => totalSizeWithin(MAX_SLICE_UPLOAD_BYTES, 'upload')({ flair: value.flair, t1: value.t1, t1c: value.t1c }, ctx));
+  .superRefine((value, ctx) => {
+    requireFile(value.flair, 'Choose a FLAIR image to analyse.', ctx);
+    totalSizeWithin(MAX_SLICE_UPLOAD_BYTES, 'upload')({ flair: value.flair, t1: value.t1, t1c: value.t1c }, ctx);
+  });
 
 const volumeSchema = z
   .object({
-    flair: uploadedFile.optional().refine((file) => file !== undefined, { message: 'Choose a FLAIR volume (.nii or .nii.gz) to analyse.' }),
+    flair: uploadedFile.optional(),
     t1c: uploadedFile.optional(),
   })
-  .superRefine((value, ctx) => totalSizeWithin(MAX_VOLUME_UPLOAD_BYTES, 'upload')({ flair: value.flair, t1c: value.t1c }, ctx));
+  .superRefine((value, ctx) => {
+    requireFile(value.flair, 'Choose a FLAIR volume (.nii or .nii.gz) to analyse.', ctx);
+    totalSizeWithin(MAX_VOLUME_UPLOAD_BYTES, 'upload')({ flair: value.flair, t1c: value.t1c }, ctx);
+  });
 
 function firstProblem(error: z.ZodError): UploadError {
   const issue = error.issues[0];

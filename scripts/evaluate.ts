@@ -1,0 +1,107 @@
+/**
+ * Runs the committed ONNX model through the app's own code path (decode, preprocessing, model, postprocessing)
+ * over a folder laid out like ../shared/data/lgg, or over NIfTI volumes.
+ *
+ *   npm run evaluate -- --data ../shared/data/lgg [--modalities flair|all] [--include-seen] [--record]
+ *   npm run evaluate -- --volumes ../shared/data/brats2013 [--record]
+ *
+ * Patients the model was trained or calibrated on (listed in models/manifest.json) are skipped unless --include-seen.
+ * The last line printed is one JSON object.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { analyzeSlice } from '../lib/analysis/analyze-slice';
+import { UploadError } from '../lib/errors';
+import { atThreshold, DiceAccumulator, expectedCalibrationError, median, rocAuc } from '../lib/evaluation/metrics';
+import { modelsDirectory, readManifest } from '../lib/manifest';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    volumes: { type: 'string' },
+    modalities: { type: 'string', default: 'all' },
+    'include-seen': { type: 'boolean', default: false },
+    record: { type: 'boolean', default: false },
+  },
+});
+
+function recordMetrics(key: string, figures: object): void {
+  const file = path.join(modelsDirectory(), 'manifest.json');
+  const manifest = JSON.parse(readFileSync(file, 'utf8'));
+  manifest.metrics[key] = { ...figures, measuredBy: `npm run evaluate (${new Date().toISOString().slice(0, 10)})` };
+  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+async function flairAsGreyPng(bytes: Buffer): Promise<Uint8Array> {
+  return sharp(bytes).extractChannel(1).png().toBuffer();
+}
+
+async function evaluateSlices(root: string, modalities: 'flair' | 'all', includeSeen: boolean) {
+  const manifest = readManifest();
+  const seen = new Set([...manifest.split.train, ...manifest.split.val]);
+  const patients = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const chosen = includeSeen ? patients : patients.filter((p) => !seen.has(p));
+  console.log(`${chosen.length} patients (${patients.length - chosen.length} skipped: seen in training or calibration), modalities ${modalities}`);
+
+  const labels: boolean[] = [], probabilities: number[] = [], dices: number[] = [], times: number[] = [];
+  let rejected = 0;
+  for (const patient of chosen) {
+    const folder = path.join(root, patient);
+    const slices = readdirSync(folder).filter((n) => n.endsWith('.png') && !n.endsWith('_mask.png'))
+      .sort((a, b) => Number(a.match(/_(\d+)\.png$/)![1]) - Number(b.match(/_(\d+)\.png$/)![1]));
+    const dice = new DiceAccumulator();
+    for (const name of slices) {
+      const bytes = readFileSync(path.join(folder, name));
+      const truth = new Uint8Array(await sharp(readFileSync(path.join(folder, name.replace(/\.png$/, '_mask.png')))).extractChannel(0).raw().toBuffer());
+      const flair = modalities === 'flair' ? await flairAsGreyPng(bytes) : bytes;
+      let probability = 0, mask: Uint8Array | null = null;
+      try {
+        const analysis = await analyzeSlice({ flair, reading: modalities === 'flair' ? 'grayscale' : 'layered' });
+        probability = analysis.result.probability;
+        mask = analysis.result.mask;
+        times.push(analysis.timingsMs.total);
+      } catch (error) {
+        if (!(error instanceof UploadError)) throw error;
+        rejected++; // refused as not an MRI slice: counted as No Tumor with no mask
+      }
+      labels.push(truth.some((v) => v > 127));
+      probabilities.push(probability);
+      dice.add(mask, truth);
+    }
+    dices.push(dice.dice);
+    console.log(`${patient}: ${slices.length} slices, Dice ${dice.dice.toFixed(3)}`);
+  }
+  const threshold = manifest.thresholds.slice;
+  return {
+    patients: chosen.length,
+    slices: labels.length,
+    auc: rocAuc(labels, probabilities),
+    ...atThreshold(labels, probabilities, threshold),
+    threshold,
+    ece: expectedCalibrationError(labels, probabilities),
+    dice_mean: dices.reduce((a, b) => a + b, 0) / dices.length,
+    dice_median: median(dices),
+    ms_per_slice: times.reduce((a, b) => a + b, 0) / Math.max(times.length, 1),
+    rejected_as_not_mri: rejected,
+  };
+}
+
+async function main() {
+  if (values.volumes) {
+    const { evaluateVolumes } = await import('./evaluate-volumes');
+    await evaluateVolumes(values.volumes, { record: values.record ? (figures: object) => recordMetrics('brats2013', figures) : undefined });
+    return;
+  }
+  if (!values.data) throw new Error('Give --data DIR (slices laid out like ../shared/data/lgg) or --volumes DIR.');
+  const modalities = values.modalities === 'flair' ? 'flair' : 'all';
+  const figures = await evaluateSlices(values.data, modalities, values['include-seen']);
+  if (values.record) recordMetrics(`app_${modalities}`, figures);
+  console.log(JSON.stringify(figures));
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

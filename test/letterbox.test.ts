@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { cropToImage, letterbox } from '../lib/imaging/letterbox';
+
+test('a square image fills the model input', () => {
+  assert.deepEqual(letterbox(512, 512, 256), { size: 256, width: 256, height: 256, left: 0, top: 0 });
+});
+
+test('a wide image is centred with black bands above and below', () => {
+  assert.deepEqual(letterbox(512, 256, 256), { size: 256, width: 256, height: 128, left: 0, top: 64 });
+});
+
+test('a small image is enlarged, aspect kept', () => {
+  assert.deepEqual(letterbox(100, 200, 256), { size: 256, width: 128, height: 256, left: 64, top: 0 });
+});
+
+test('cropping the model map returns the image rectangle as 8-bit probabilities', () => {
+  const box = letterbox(4, 2, 4); // 4x2 inside 4x4, top 1
+  const map = new Float32Array(16);
+  map[1 * 4 + 2] = 1; // row 1 is the image's first row
+  map[0] = 1; // padding: dropped
+  const crop = cropToImage(map, box);
+  assert.equal(crop.length, 8);
+  assert.deepEqual(Array.from(crop), [0, 0, 255, 0, 0, 0, 0, 0]);
+});
