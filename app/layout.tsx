@@ -19,6 +19,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/" className="font-semibold text-teal-800">Brain Tumor Detector</Link>
             <Link href="/predict" className="text-slate-700 hover:text-teal-800">Analyse a slice</Link>
             <Link href="/volume" className="text-slate-700 hover:text-teal-800">Analyse a volume</Link>
+            <Link href="/model" className="text-slate-700 hover:text-teal-800">Model card</Link>
           </nav>
         </header>
         <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>

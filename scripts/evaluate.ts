@@ -8,7 +8,7 @@
  * Patients the model was trained or calibrated on (listed in models/manifest.json) are skipped unless --include-seen.
  * The last line printed is one JSON object.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
@@ -41,7 +41,7 @@ async function flairAsGreyPng(bytes: Buffer): Promise<Uint8Array> {
 async function evaluateSlices(root: string, modalities: 'flair' | 'all', includeSeen: boolean) {
   const manifest = readManifest();
   const seen = new Set([...manifest.split.train, ...manifest.split.val]);
-  const patients = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const patients = readdirSync(root).filter((name) => statSync(path.join(root, name)).isDirectory()).sort();
   const chosen = includeSeen ? patients : patients.filter((p) => !seen.has(p));
   console.log(`${chosen.length} patients (${patients.length - chosen.length} skipped: seen in training or calibration), modalities ${modalities}`);
 

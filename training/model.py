@@ -11,9 +11,10 @@ import torch.nn.functional as F
 
 
 def block(cin, cout):
+    # leaky: with 8 channels at full resolution a dead ReLU channel is a large share of the decoder (seen: the mask head collapsed)
     return nn.Sequential(
-        nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
-        nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
+        nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.LeakyReLU(0.05, inplace=True),
+        nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.LeakyReLU(0.05, inplace=True),
     )
 
 

@@ -50,7 +50,11 @@ def predict(model, images_u8, batch=32, modalities="flair"):
     return np.concatenate(masks), np.concatenate(slices)
 
 
-def validate(model, images, masks, patient_index, modalities):
+def validate(model, images, masks, patient_index, modalities, size=256):
+    if size != images.shape[1]:  # at a lower training size, look at the model at the scale it is learning
+        x = torch.from_numpy(images).permute(0, 3, 1, 2).float()
+        images = F.interpolate(x, size=(size, size), mode="area").round().byte().permute(0, 2, 3, 1).numpy()
+        masks = F.interpolate(torch.from_numpy(masks).float()[:, None], size=(size, size), mode="area")[:, 0].numpy() > 0.5
     mask_prob, slice_prob = predict(model, images, modalities=modalities)
     has_tumour = masks.any((1, 2))
     dices = per_patient_dice(mask_prob > 0.5, masks, patient_index)
@@ -70,10 +74,11 @@ def main():
     parser.add_argument("--base", type=int, default=8, help="U-Net filters in the first level (default: %(default)s)")
     parser.add_argument("--schedule", default="128:10,256:4", help="progressive resizing, size:epochs,... (default: %(default)s)")
     parser.add_argument("--batch-size", type=int, default=16, help="(default: %(default)s)")
-    parser.add_argument("--lr", type=float, default=3e-3, help="peak learning rate (default: %(default)s)")
+    parser.add_argument("--lr", type=float, default=2e-3, help="peak learning rate (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=7, help="(default: %(default)s)")
     parser.add_argument("--threads", type=int, default=2, help="torch threads (default: %(default)s)")
     parser.add_argument("--val-every", type=int, default=4, help="validate every N epochs before the last size (default: %(default)s)")
+    parser.add_argument("--init", default="", help="start from this checkpoint's weights, e.g. to fine-tune (default: from scratch)")
     parser.add_argument("--max-steps", type=int, default=0, help="stop after this many steps, for a smoke test (default: no limit)")
     args = parser.parse_args()
 
@@ -95,6 +100,8 @@ def main():
     print(f"train {len(train_rows)} slices / {len(ids['train'])} patients, val {len(val_rows)} / {len(ids['val'])}", flush=True)
 
     model = TumourUNet(base=args.base)
+    if args.init:
+        model.load_state_dict(torch.load(args.init, map_location="cpu")["state"])
     schedule = parse_schedule(args.schedule)
     steps_per_epoch = len(train_rows) // args.batch_size
     total_steps = sum(e for _, e in schedule) * steps_per_epoch
@@ -135,16 +142,17 @@ def main():
             last_of_phase = epoch == sum(e for _, e in schedule[:schedule.index((size, epochs)) + 1])
             if size != schedule[-1][0] and not last_of_phase and epoch % args.val_every:
                 continue  # validating costs time; at low resolution a look every few epochs is enough
-            flair = validate(model, images[val_rows], masks[val_rows], patient_index[val_rows], "flair")
-            full = validate(model, images[val_rows], masks[val_rows], patient_index[val_rows], "all")
-            score = flair["dice_mean"] + flair["auc_head"]
+            flair = validate(model, images[val_rows], masks[val_rows], patient_index[val_rows], "flair", size)
+            full = validate(model, images[val_rows], masks[val_rows], patient_index[val_rows], "all", size)
+            # only full-size checkpoints can be chosen: the app serves 256 x 256
+            score = flair["dice_mean"] + flair["auc_head"] if size == schedule[-1][0] else -1.0
             record = {"epoch": epoch, "size": size, "loss": float(np.mean(losses)), "minutes": (time.time() - started) / 60,
                       "val_flair": flair, "val_all": full}
             print(json.dumps(record), flush=True)
             log.write(json.dumps(record) + "\n")
             log.flush()
             torch.save({"state": model.state_dict(), "base": args.base, "epoch": epoch}, os.path.join(args.out, "last.pt"))
-            if score > best_score:
+            if score > best_score or not os.path.exists(os.path.join(args.out, "best.pt")):
                 best_score = score
                 torch.save({"state": model.state_dict(), "base": args.base, "epoch": epoch}, os.path.join(args.out, "best.pt"))
             if args.max_steps and step >= args.max_steps:

@@ -1,0 +1,25 @@
+import type { Metadata } from 'next';
+import { readManifest } from '@/lib/manifest';
+import ModelFacts from '@/app/ui/home/model-facts';
+import ModelFigures from '@/app/ui/model/model-figures';
+
+export const metadata: Metadata = { title: 'Model card · Brain Tumor Detector' };
+export const dynamic = 'force-dynamic';
+
+export default function ModelPage() {
+  const manifest = readManifest();
+  return (
+    <div className="space-y-8">
+      <div>
+        <h1 className="text-2xl font-semibold">Model card: {manifest.model.name} v{manifest.model.version}</h1>
+        <p className="mt-1 max-w-3xl text-sm text-slate-600">
+          {manifest.model.architecture}. {(manifest.model.bytes / 1e6).toFixed(1)} MB, ONNX, fp32. Input: {manifest.input.channels.join(', ')} at
+          {' '}{manifest.normalisation.resize.size}×{manifest.normalisation.resize.size}; FLAIR alone is served by copying FLAIR into the T1 and T1c channels,
+          as the training data does for missing sequences. Decision threshold {(manifest.thresholds.slice * 100).toFixed(1)}%, chosen on validation patients.
+        </p>
+      </div>
+      <ModelFacts manifest={manifest} />
+      <ModelFigures />
+    </div>
+  );
+}
