@@ -1,0 +1,88 @@
+import type { SliceAxes, VoxelAxis } from './nifti-axes';
+
+// Axial slices out of a voxel grid and masks back into it, with the flips that put anterior at the top.
+
+export interface SliceGrid {
+  dims: [number, number, number];
+  axes: SliceAxes;
+  width: number;
+  height: number;
+  count: number;
+  /** Millimetres between columns and between rows of a slice image, and between slices. */
+  columnSpacingMm: number;
+  rowSpacingMm: number;
+  sliceSpacingMm: number;
+}
+
+export function sliceGrid(dims: [number, number, number], spacingMm: [number, number, number], axes: SliceAxes): SliceGrid {
+  return {
+    dims,
+    axes,
+    width: dims[axes.column],
+    height: dims[axes.row],
+    count: dims[axes.normal],
+    columnSpacingMm: spacingMm[axes.column],
+    rowSpacingMm: spacingMm[axes.row],
+    sliceSpacingMm: spacingMm[axes.normal],
+  };
+}
+
+/** Where pixel (x, y) of slice `index` sits in the volume: base + x * columnStep + y * rowStep. */
+function walk(grid: SliceGrid, index: number) {
+  const strides = [1, grid.dims[0], grid.dims[0] * grid.dims[1]];
+  const stride = (axis: VoxelAxis) => strides[axis];
+  const { axes, width, height } = grid;
+  const columnStep = axes.flipColumn ? -stride(axes.column) : stride(axes.column);
+  const rowStep = axes.flipRow ? -stride(axes.row) : stride(axes.row);
+  const base = index * stride(axes.normal) + (axes.flipColumn ? (width - 1) * stride(axes.column) : 0) + (axes.flipRow ? (height - 1) * stride(axes.row) : 0);
+  return { base, columnStep, rowStep };
+}
+
+/** One slice as a row-major image (width x height). */
+export function readSlice<T extends Uint8Array | Float32Array>(volume: T, grid: SliceGrid, index: number, into: T): T {
+  const { base, columnStep, rowStep } = walk(grid, index);
+  for (let y = 0, p = 0; y < grid.height; y++) {
+    let v = base + y * rowStep;
+    for (let x = 0; x < grid.width; x++, p++, v += columnStep) into[p] = volume[v];
+  }
+  return into;
+}
+
+/** The inverse of readSlice: a row-major slice image written back into the volume. */
+export function writeSlice(volume: Uint8Array, grid: SliceGrid, index: number, slice: Uint8Array): void {
+  const { base, columnStep, rowStep } = walk(grid, index);
+  for (let y = 0, p = 0; y < grid.height; y++) {
+    let v = base + y * rowStep;
+    for (let x = 0; x < grid.width; x++, p++, v += columnStep) volume[v] = slice[p];
+  }
+}
+
+export interface ModelBox {
+  size: number;
+  width: number;
+  height: number;
+  left: number;
+  top: number;
+}
+
+/**
+ * The model's square probability map -> the slice's own grid (bilinear, pixel centres aligned), thresholded to 0/1.
+ * Done here in float: sharp's raw resize turns one channel into three.
+ */
+export function maskOnSlice(map: Float32Array, box: ModelBox, width: number, height: number, threshold: number): Uint8Array {
+  const mask = new Uint8Array(width * height);
+  const sx = box.width / width, sy = box.height / height;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), box.height - 1);
+    const y0 = Math.floor(fy), y1 = Math.min(y0 + 1, box.height - 1), wy = fy - y0;
+    const row0 = (y0 + box.top) * box.size + box.left, row1 = (y1 + box.top) * box.size + box.left;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), box.width - 1);
+      const x0 = Math.floor(fx), x1 = Math.min(x0 + 1, box.width - 1), wx = fx - x0;
+      const top = map[row0 + x0] * (1 - wx) + map[row0 + x1] * wx;
+      const bottom = map[row1 + x0] * (1 - wx) + map[row1 + x1] * wx;
+      mask[y * width + x] = top * (1 - wy) + bottom * wy >= threshold ? 1 : 0;
+    }
+  }
+  return mask;
+}
