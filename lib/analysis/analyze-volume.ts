@@ -1,0 +1,225 @@
+import { performance } from 'node:perf_hooks';
+import { UploadError } from '../errors';
+import { MIN_IMAGE_SIDE } from '../limits';
+import type { Normalisation } from '../manifest';
+import { chooseSliceAxes, describeSliceAxis, type SliceAxes } from '../imaging/nifti-axes';
+import { toEightBit } from '../imaging/nifti-intensity';
+import { readNiftiVolume, type AffineSource, type NiftiDatatype, type NiftiVolume } from '../imaging/nifti-read';
+import { maskOnSlice, readSlice, sliceGrid, writeSlice, type SliceGrid } from '../imaging/nifti-slices';
+import type { MaskGrid } from '../imaging/nifti-write';
+import { letterbox, type Letterbox } from '../imaging/letterbox';
+import { histogram, scaleFromHistogram, toModelInput } from '../imaging/normalise';
+import { letterboxPixels } from '../imaging/raster';
+import { loadTumourModel, type SlicePrediction, type TumourModel } from '../model/tumour-model';
+import { analysisQueue } from './work-queue';
+
+export interface VolumeUpload {
+  flair: Uint8Array;
+  t1c?: Uint8Array;
+}
+
+export interface SliceFinding {
+  /** Voxel index along the slice axis. */
+  index: number;
+  /** False for a slice with (almost) no head in it: the model is not run there. */
+  analysed: boolean;
+  probability: number;
+  tumourAreaPx: number;
+  headAreaPx: number;
+}
+
+export interface VolumeAnalysis {
+  shape: [number, number, number];
+  spacingMm: [number, number, number];
+  datatype: NiftiDatatype;
+  affineSource: AffineSource;
+  axes: SliceAxes;
+  axisDescription: string;
+  grid: SliceGrid;
+  modalities: 'FLAIR' | 'FLAIR + T1c';
+  slices: SliceFinding[];
+  tumourVoxels: number;
+  tumourVolumeMl: number;
+  tumourSlices: number;
+  /** 1 = predicted tumour, in the upload's voxel order. */
+  mask: Uint8Array;
+  /** The FLAIR volume as the model saw it (8-bit, before scaling), for pictures. */
+  flairPixels: Uint8Array;
+  maskGrid: MaskGrid;
+  thresholds: { slice: number; mask: number };
+  model: { name: string; version: string };
+  batchSize: number;
+  timingsMs: { read: number; preprocess: number; inference: number; postprocess: number; total: number };
+}
+
+// Slices per session.run: measured on 2 cores, 2-4 slices a run is as fast per slice as larger batches and lets slice requests in between
+const DEFAULT_BATCH_SIZE = 2;
+
+function checkSameGrid(flair: NiftiVolume, t1c: NiftiVolume): void {
+  if (flair.dims.some((n, d) => n !== t1c.dims[d])) {
+    throw new UploadError(`The T1c volume is ${t1c.dims.join('×')} voxels but the FLAIR volume is ${flair.dims.join('×')}; they must be on the same grid (resample the T1c onto the FLAIR first).`, 422);
+  }
+  const tolerance = 0.5 * Math.min(...flair.spacingMm);
+  const apart = flair.affine.slice(0, 3).some((row, r) => row.some((value, c) => Math.abs(value - t1c.affine[r][c]) > (c === 3 ? tolerance : 0.05 * tolerance)));
+  if (apart) {
+    throw new UploadError('The T1c volume lies differently in space from the FLAIR volume (their affines differ); register and resample it onto the FLAIR grid first.', 422);
+  }
+}
+
+/** One scale per channel for the whole volume, by the manifest's rule over the histogram of every slice. */
+function volumeScales(flair: Uint8Array, t1c: Uint8Array | undefined, rule: Normalisation): [number, number, number] {
+  const flairScale = scaleFromHistogram(histogram(flair), rule);
+  return [flairScale, flairScale, t1c ? scaleFromHistogram(histogram(t1c), rule) : flairScale];
+}
+
+/** Each slice's head area, one pass over the head mask. */
+function headAreas(head: Uint8Array, grid: SliceGrid): number[] {
+  const slice = new Uint8Array(grid.width * grid.height);
+  return Array.from({ length: grid.count }, (_, index) => {
+    readSlice(head, grid, index, slice);
+    let n = 0;
+    for (let i = 0; i < slice.length; i++) n += slice[i];
+    return n;
+  });
+}
+
+interface Channels {
+  flair: Uint8Array;
+  t1c?: Uint8Array;
+}
+
+/** Interleaved T1, FLAIR, T1c pixels of one slice; a missing T1 or T1c is FLAIR, as in training. */
+function slicePixels(channels: Channels, grid: SliceGrid, index: number): Uint8Array {
+  const area = grid.width * grid.height;
+  const flair = readSlice(channels.flair, grid, index, new Uint8Array(area));
+  const t1c = channels.t1c ? readSlice(channels.t1c, grid, index, new Uint8Array(area)) : flair;
+  const rgb = new Uint8Array(area * 3);
+  for (let i = 0; i < area; i++) {
+    rgb[i * 3] = flair[i];
+    rgb[i * 3 + 1] = flair[i];
+    rgb[i * 3 + 2] = t1c[i];
+  }
+  return rgb;
+}
+
+interface Run {
+  model: TumourModel;
+  grid: SliceGrid;
+  box: Letterbox;
+  channels: Channels;
+  scales: [number, number, number];
+}
+
+async function batchInput(run: Run, indices: number[]): Promise<Float32Array> {
+  const { model, grid, box } = run;
+  const plane = 3 * box.size * box.size;
+  const input = new Float32Array(indices.length * plane);
+  await Promise.all(indices.map(async (index, i) => {
+    const boxed = await letterboxPixels(slicePixels(run.channels, grid, index), grid.width, grid.height, box);
+    toModelInput(boxed, model.manifest.normalisation, run.scales, input.subarray(i * plane, (i + 1) * plane));
+  }));
+  return input;
+}
+
+/** A slice's prediction -> its 0/1 tumour mask at the slice's size, kept inside the head; null when the slice is called No Tumor. */
+function sliceMask(run: Run, prediction: SlicePrediction, head: Uint8Array): Uint8Array | null {
+  const { thresholds } = run.model.manifest;
+  // the same rule as a single slice: no mask on a slice the model calls No Tumor
+  if (prediction.sliceProbability < thresholds.slice) return null;
+  const mask = maskOnSlice(prediction.maskProbability, run.box, run.grid.width, run.grid.height, thresholds.mask);
+  for (let i = 0; i < mask.length; i++) mask[i] &= head[i];
+  return mask;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
+/** NIfTI upload -> axial slices along the superior-inferior axis -> model in batches -> tumour mask and volume. */
+export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?: number } = {}): Promise<VolumeAnalysis> {
+  const release = analysisQueue.admit();
+  try {
+    const started = performance.now();
+    const model = await loadTumourModel();
+    const flairVolume = readNiftiVolume(upload.flair, 'The FLAIR volume');
+    const t1cVolume = upload.t1c ? readNiftiVolume(upload.t1c, 'The T1c volume') : undefined;
+    if (t1cVolume) checkSameGrid(flairVolume, t1cVolume);
+    const axes = chooseSliceAxes(flairVolume.affine);
+    const grid = sliceGrid(flairVolume.dims, flairVolume.spacingMm, axes);
+    if (grid.width < MIN_IMAGE_SIDE || grid.height < MIN_IMAGE_SIDE) {
+      throw new UploadError(`The FLAIR volume's axial slices are ${grid.width}×${grid.height} voxels, too small to analyse (at least ${MIN_IMAGE_SIDE}×${MIN_IMAGE_SIDE}).`, 422);
+    }
+    const read = performance.now();
+
+    const flair = toEightBit(flairVolume.voxels);
+    const channels: Channels = { flair: flair.pixels, t1c: t1cVolume ? toEightBit(t1cVolume.voxels).pixels : undefined };
+    const { normalisation, thresholds } = model.manifest;
+    // the letterbox keeps the slice's shape in millimetres, so anisotropic pixels are not squashed
+    const box = letterbox(grid.width * grid.columnSpacingMm, grid.height * grid.rowSpacingMm, model.inputSize);
+    const run: Run = { model, grid, box, channels, scales: volumeScales(channels.flair, channels.t1c, normalisation) };
+    const areas = headAreas(flair.head, grid);
+    const slices: SliceFinding[] = areas.map((headAreaPx, index) => ({
+      index, headAreaPx, analysed: headAreaPx >= normalisation.minForegroundPixels, probability: 0, tumourAreaPx: 0,
+    }));
+    if (!slices.some((s) => s.analysed)) {
+      throw new UploadError('The FLAIR volume is blank: no slice has enough voxels that differ from the background to analyse.', 422);
+    }
+    const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+    const batches = chunks(slices.filter((s) => s.analysed).map((s) => s.index), batchSize);
+
+    const mask = new Uint8Array(flair.pixels.length);
+    const headSlice = new Uint8Array(grid.width * grid.height);
+    let inferenceMs = 0, preprocessMs = performance.now() - read, postprocessMs = 0;
+    let nextInput = batchInput(run, batches[0]);
+    for (let b = 0; b < batches.length; b++) {
+      const preparing = performance.now();
+      const input = await nextInput;
+      preprocessMs += performance.now() - preparing;
+      // prepare the next batch while the model works on this one
+      if (b + 1 < batches.length) nextInput = batchInput(run, batches[b + 1]);
+      const predictions = await analysisQueue.run(async () => {
+        const inferenceStarted = performance.now();
+        const out = await model.predict(input, batches[b].length);
+        inferenceMs += performance.now() - inferenceStarted;
+        return out;
+      });
+      const postprocessing = performance.now();
+      for (const [i, index] of batches[b].entries()) {
+        const finding = slices[index];
+        finding.probability = predictions[i].sliceProbability;
+        const sliceTumour = sliceMask(run, predictions[i], readSlice(flair.head, grid, index, headSlice));
+        if (!sliceTumour) continue;
+        for (let p = 0; p < sliceTumour.length; p++) finding.tumourAreaPx += sliceTumour[p];
+        writeSlice(mask, grid, index, sliceTumour);
+      }
+      postprocessMs += performance.now() - postprocessing;
+    }
+
+    const tumourVoxels = slices.reduce((sum, s) => sum + s.tumourAreaPx, 0);
+    const voxelMl = (flairVolume.spacingMm[0] * flairVolume.spacingMm[1] * flairVolume.spacingMm[2]) / 1000;
+    const finished = performance.now();
+    return {
+      shape: flairVolume.dims,
+      spacingMm: flairVolume.spacingMm,
+      datatype: flairVolume.datatype,
+      affineSource: flairVolume.affineSource,
+      axes,
+      axisDescription: describeSliceAxis(axes),
+      grid,
+      modalities: t1cVolume ? 'FLAIR + T1c' : 'FLAIR',
+      slices,
+      tumourVoxels,
+      tumourVolumeMl: tumourVoxels * voxelMl,
+      tumourSlices: slices.filter((s) => s.tumourAreaPx > 0).length,
+      mask,
+      flairPixels: flair.pixels,
+      maskGrid: { dims: flairVolume.dims, header: flairVolume.header, littleEndian: flairVolume.littleEndian },
+      thresholds: { slice: thresholds.slice, mask: thresholds.mask },
+      model: { name: model.manifest.model.name, version: model.manifest.model.version },
+      batchSize,
+      timingsMs: { read: read - started, preprocess: preprocessMs, inference: inferenceMs, postprocess: postprocessMs, total: finished - started },
+    };
+  } finally {
+    release();
+  }
+}

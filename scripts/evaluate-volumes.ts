@@ -1,0 +1,71 @@
+/**
+ * Runs analyzeVolume (the app's own volume path) over folders laid out like ../shared/data/brats2013 and compares the
+ * mask with the expert labels (whole tumour = label > 0).
+ *
+ *   npx tsx -e "import('./scripts/evaluate-volumes.ts').then((m) => m.evaluateVolumes('../shared/data/brats2013'))"
+ *   npm run evaluate -- --volumes ../shared/data/brats2013
+ *
+ * One line per volume; the last line printed is one JSON object.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { analyzeVolume } from '../lib/analysis/analyze-volume';
+import { DiceAccumulator } from '../lib/evaluation/metrics';
+import { readNiftiVolume } from '../lib/imaging/nifti-read';
+
+export interface VolumeEvaluationOptions {
+  /** 'flair' (default): FLAIR alone; 'all': FLAIR with T1c when the folder has one. */
+  modalities?: 'flair' | 'all';
+  /** Called with the summary, e.g. to record it in models/manifest.json. */
+  record?: (figures: object) => void;
+}
+
+const isNifti = (name: string) => /\.nii(\.gz)?$/i.test(name);
+
+function findFile(folder: string, pattern: RegExp): string | undefined {
+  const name = readdirSync(folder).filter(isNifti).sort().find((n) => pattern.test(n));
+  return name ? path.join(folder, name) : undefined;
+}
+
+export async function evaluateVolumes(dir: string, options: VolumeEvaluationOptions = {}): Promise<void> {
+  const modalities = options.modalities ?? 'flair';
+  const patients = readdirSync(dir).filter((name) => statSync(path.join(dir, name)).isDirectory()).sort();
+  const dices: number[] = [], volumeErrors: number[] = [], seconds: number[] = [];
+  for (const patient of patients) {
+    const folder = path.join(dir, patient);
+    const flairFile = findFile(folder, /flair/i);
+    const labelFile = findFile(folder, /^OTMultiClass|seg/i);
+    if (!flairFile || !labelFile) {
+      console.log(`${patient}: skipped (no FLAIR or no label volume)`);
+      continue;
+    }
+    const t1cFile = modalities === 'all' ? findFile(folder, /t1c/i) : undefined;
+    const analysis = await analyzeVolume({ flair: readFileSync(flairFile), t1c: t1cFile ? readFileSync(t1cFile) : undefined });
+    const labels = readNiftiVolume(readFileSync(labelFile), 'The label volume');
+    const truth = new Uint8Array(labels.voxels.length);
+    for (let i = 0; i < truth.length; i++) truth[i] = labels.voxels[i] > 0 ? 1 : 0;
+    const dice = new DiceAccumulator();
+    dice.add(analysis.mask, truth);
+    const voxelMl = (labels.spacingMm[0] * labels.spacingMm[1] * labels.spacingMm[2]) / 1000;
+    const trueMl = truth.reduce((sum, v) => sum + v, 0) * voxelMl;
+    dices.push(dice.dice);
+    volumeErrors.push(Math.abs(analysis.tumourVolumeMl - trueMl));
+    seconds.push(analysis.timingsMs.total / 1000);
+    const analysed = analysis.slices.filter((s) => s.analysed).length;
+    console.log(
+      `${patient}: ${analysis.modalities}, Dice ${dice.dice.toFixed(3)}, tumour ${analysis.tumourVolumeMl.toFixed(1)} mL (true ${trueMl.toFixed(1)} mL), ` +
+        `${analysis.tumourSlices} tumour slices, ${analysed}/${analysis.slices.length} slices analysed along ${analysis.axisDescription}, ` +
+        `${(analysis.timingsMs.total / 1000).toFixed(2)} s (model ${(analysis.timingsMs.inference / 1000).toFixed(2)} s)`,
+    );
+  }
+  const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN);
+  const figures = {
+    volumes: dices.length,
+    modalities,
+    dice_mean: mean(dices),
+    volume_ml_error_mean: mean(volumeErrors),
+    seconds_per_volume: mean(seconds),
+  };
+  options.record?.(figures);
+  console.log(JSON.stringify(figures));
+}
