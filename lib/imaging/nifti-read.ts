@@ -62,7 +62,7 @@ export function gunzipVolume(bytes: Uint8Array, label: string): Uint8Array {
 /** An ArrayBuffer holding exactly these bytes, without a copy when the view already covers its whole buffer. */
 function ownBuffer(bytes: Uint8Array): ArrayBuffer {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
-  return bytes.slice().buffer as ArrayBuffer;
+  return new Uint8Array(bytes).buffer; // a copy: Buffer.slice would be a view into Node's shared pool
 }
 
 function checkKind(data: ArrayBuffer, bytes: Uint8Array, label: string): void {
@@ -192,7 +192,7 @@ export function readNiftiVolume(upload: Uint8Array, label = 'The volume'): Nifti
     affineSource: source,
     datatype: type.name,
     voxels: toValues(raw, count, type.name, header.littleEndian, header.scl_slope, header.scl_inter),
-    header: bytes.slice(0, HEADER_BYTES),
+    header: new Uint8Array(bytes.subarray(0, HEADER_BYTES)),
     littleEndian: header.littleEndian,
   };
 }
