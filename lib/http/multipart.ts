@@ -58,7 +58,11 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
   try {
     parsed = await form.parse(incoming as never);
   } catch (error) {
-    stream.destroy();
+    // Discard the rest rather than cancel: cancelling the body while Next is still filling it throws an uncaught
+    // "ReadableStream is already closed" in the server process.
+    stream.removeAllListeners('data');
+    stream.on('error', () => {});
+    stream.resume();
     const code = (error as { code?: number }).code;
     if (code === formidableErrors.biggerThanMaxFileSize || code === formidableErrors.biggerThanTotalMaxFileSize) {
       throw new UploadError(`The upload is larger than the limit of ${megabytes(limits.maxTotalBytes)}.`, 413);
@@ -70,6 +74,8 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
   const [fields, files] = parsed;
   const result: ParsedMultipart = { files: {}, fields: {} };
   for (const [name, list] of Object.entries(files)) {
+    // two files in one field is ambiguous: refuse rather than silently analyse one of them
+    if (list && list.length > 1) throw new UploadError(`Send one file in the ${name} field, not ${list.length}.`, 400);
     const file = list?.[0];
     if (!file) continue;
     const bytes = Buffer.concat(buffers.get(file.newFilename) ?? []);

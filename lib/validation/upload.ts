@@ -84,6 +84,7 @@ export async function parseVolumeUpload(fields: VolumeFields): Promise<{ flair: 
 /** A form field as an UploadedFile; an empty file input (no file chosen) is no file. */
 export function fromFormFile(value: FormDataEntryValue | null): UploadedFile | undefined {
   if (!value || typeof value === 'string') return undefined;
-  if (value.size === 0 && value.name === '') return undefined;
+  // Next's server-action decoder names the empty part of an unused file input "undefined" (the browser sends filename="")
+  if (value.size === 0 && (value.name === '' || value.name === 'undefined')) return undefined;
   return { size: value.size, read: async () => new Uint8Array(await value.arrayBuffer()) };
 }
