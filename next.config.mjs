@@ -23,7 +23,8 @@ const securityHeaders = [
   },
   { key: 'X-Content-Type-Options', value: 'nosniff' },
   { key: 'X-Frame-Options', value: 'DENY' },
-  { key: 'Referrer-Policy', value: 'no-referrer' },
+  // not no-referrer: with it Chromium sends "Origin: null" on a form POST, and Next refuses the server action (the no-JS form)
+  { key: 'Referrer-Policy', value: 'same-origin' },
   { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
 ];
 
