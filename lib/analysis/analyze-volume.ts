@@ -5,11 +5,11 @@ import type { Normalisation } from '../manifest';
 import { chooseSliceAxes, describeSliceAxis, type SliceAxes } from '../imaging/nifti-axes';
 import { toEightBit } from '../imaging/nifti-intensity';
 import { readNiftiVolume, type AffineSource, type NiftiDatatype, type NiftiVolume } from '../imaging/nifti-read';
-import { maskOnSlice, readSlice, sliceGrid, writeSlice, type SliceGrid } from '../imaging/nifti-slices';
+import { maskOnSlice, planeToBox } from '../imaging/nifti-resample';
+import { readSlice, sliceGrid, writeSlice, type SliceGrid } from '../imaging/nifti-slices';
 import type { MaskGrid } from '../imaging/nifti-write';
 import { letterbox, type Letterbox } from '../imaging/letterbox';
 import { histogram, scaleFromHistogram, toModelInput } from '../imaging/normalise';
-import { letterboxPixels } from '../imaging/raster';
 import { loadTumourModel, type SlicePrediction, type TumourModel } from '../model/tumour-model';
 import { analysisQueue } from './work-queue';
 
@@ -88,44 +88,44 @@ interface Channels {
   t1c?: Uint8Array;
 }
 
-/** Interleaved T1, FLAIR, T1c pixels of one slice; a missing T1 or T1c is FLAIR, as in training. */
-function slicePixels(channels: Channels, grid: SliceGrid, index: number): Uint8Array {
-  const area = grid.width * grid.height;
-  const flair = readSlice(channels.flair, grid, index, new Uint8Array(area));
-  const t1c = channels.t1c ? readSlice(channels.t1c, grid, index, new Uint8Array(area)) : flair;
-  const rgb = new Uint8Array(area * 3);
-  for (let i = 0; i < area; i++) {
-    rgb[i * 3] = flair[i];
-    rgb[i * 3 + 1] = flair[i];
-    rgb[i * 3 + 2] = t1c[i];
-  }
-  return rgb;
-}
-
 interface Run {
   model: TumourModel;
   grid: SliceGrid;
   box: Letterbox;
+  toBox: (plane: Uint8Array, into: Uint8Array) => Uint8Array;
   channels: Channels;
   scales: [number, number, number];
 }
 
-async function batchInput(run: Run, indices: number[]): Promise<Float32Array> {
-  const { model, grid, box } = run;
-  const plane = 3 * box.size * box.size;
+/** Interleaved T1, FLAIR, T1c pixels of one slice in the model's square; a missing T1 or T1c is FLAIR, as in training. */
+function boxedSlice(run: Run, index: number): Uint8Array {
+  const { grid, box, channels } = run;
+  const plane = new Uint8Array(grid.width * grid.height);
+  const area = box.size * box.size;
+  const flair = run.toBox(readSlice(channels.flair, grid, index, plane), new Uint8Array(area));
+  const t1c = channels.t1c ? run.toBox(readSlice(channels.t1c, grid, index, plane), new Uint8Array(area)) : flair;
+  const pixels = new Uint8Array(area * 3);
+  for (let i = 0; i < area; i++) {
+    pixels[i * 3] = flair[i];
+    pixels[i * 3 + 1] = flair[i];
+    pixels[i * 3 + 2] = t1c[i];
+  }
+  return pixels;
+}
+
+function batchInput(run: Run, indices: number[]): Float32Array {
+  const plane = 3 * run.box.size * run.box.size;
   const input = new Float32Array(indices.length * plane);
-  await Promise.all(indices.map(async (index, i) => {
-    const boxed = await letterboxPixels(slicePixels(run.channels, grid, index), grid.width, grid.height, box);
-    toModelInput(boxed, model.manifest.normalisation, run.scales, input.subarray(i * plane, (i + 1) * plane));
-  }));
+  indices.forEach((index, i) => toModelInput(boxedSlice(run, index), run.model.manifest.normalisation, run.scales, input.subarray(i * plane, (i + 1) * plane)));
   return input;
 }
 
-/** A slice's prediction -> its 0/1 tumour mask at the slice's size, kept inside the head; null when the slice is called No Tumor. */
+/** A slice's prediction -> its 0/1 tumour mask at the slice's size, kept inside the head; null when there is none. */
 function sliceMask(run: Run, prediction: SlicePrediction, head: Uint8Array): Uint8Array | null {
   const { thresholds } = run.model.manifest;
   // the same rule as a single slice: no mask on a slice the model calls No Tumor
   if (prediction.sliceProbability < thresholds.slice) return null;
+  if (!prediction.maskProbability.some((p) => p >= thresholds.mask)) return null;
   const mask = maskOnSlice(prediction.maskProbability, run.box, run.grid.width, run.grid.height, thresholds.mask);
   for (let i = 0; i < mask.length; i++) mask[i] &= head[i];
   return mask;
@@ -156,7 +156,8 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
     const { normalisation, thresholds } = model.manifest;
     // the letterbox keeps the slice's shape in millimetres, so anisotropic pixels are not squashed
     const box = letterbox(grid.width * grid.columnSpacingMm, grid.height * grid.rowSpacingMm, model.inputSize);
-    const run: Run = { model, grid, box, channels, scales: volumeScales(channels.flair, channels.t1c, normalisation) };
+    const toBox = planeToBox(grid.width, grid.height, box);
+    const run: Run = { model, grid, box, toBox, channels, scales: volumeScales(channels.flair, channels.t1c, normalisation) };
     const areas = headAreas(flair.head, grid);
     const slices: SliceFinding[] = areas.map((headAreaPx, index) => ({
       index, headAreaPx, analysed: headAreaPx >= normalisation.minForegroundPixels, probability: 0, tumourAreaPx: 0,
@@ -169,30 +170,39 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
 
     const mask = new Uint8Array(flair.pixels.length);
     const headSlice = new Uint8Array(grid.width * grid.height);
-    let inferenceMs = 0, preprocessMs = performance.now() - read, postprocessMs = 0;
-    let nextInput = batchInput(run, batches[0]);
+    let inferenceMs = 0, postprocessMs = 0;
+    let preprocessMs = performance.now() - read;
+    const timed = <T>(work: () => T): [T, number] => {
+      const from = performance.now();
+      return [work(), performance.now() - from];
+    };
+    let [input, firstMs] = timed(() => batchInput(run, batches[0]));
+    preprocessMs += firstMs;
     for (let b = 0; b < batches.length; b++) {
-      const preparing = performance.now();
-      const input = await nextInput;
-      preprocessMs += performance.now() - preparing;
-      // prepare the next batch while the model works on this one
-      if (b + 1 < batches.length) nextInput = batchInput(run, batches[b + 1]);
-      const predictions = await analysisQueue.run(async () => {
-        const inferenceStarted = performance.now();
-        const out = await model.predict(input, batches[b].length);
-        inferenceMs += performance.now() - inferenceStarted;
+      const batch = batches[b], batchInputs = input;
+      const predicting = analysisQueue.run(async () => {
+        const started = performance.now();
+        const out = await model.predict(batchInputs, batch.length);
+        inferenceMs += performance.now() - started;
         return out;
       });
-      const postprocessing = performance.now();
-      for (const [i, index] of batches[b].entries()) {
-        const finding = slices[index];
-        finding.probability = predictions[i].sliceProbability;
-        const sliceTumour = sliceMask(run, predictions[i], readSlice(flair.head, grid, index, headSlice));
-        if (!sliceTumour) continue;
-        for (let p = 0; p < sliceTumour.length; p++) finding.tumourAreaPx += sliceTumour[p];
-        writeSlice(mask, grid, index, sliceTumour);
+      // prepare the next batch while the model works on this one
+      if (b + 1 < batches.length) {
+        const [next, ms] = timed(() => batchInput(run, batches[b + 1]));
+        input = next;
+        preprocessMs += ms;
       }
-      postprocessMs += performance.now() - postprocessing;
+      const predictions = await predicting;
+      postprocessMs += timed(() => {
+        for (const [i, index] of batch.entries()) {
+          const finding = slices[index];
+          finding.probability = predictions[i].sliceProbability;
+          const sliceTumour = sliceMask(run, predictions[i], readSlice(flair.head, grid, index, headSlice));
+          if (!sliceTumour) continue;
+          for (let p = 0; p < sliceTumour.length; p++) finding.tumourAreaPx += sliceTumour[p];
+          writeSlice(mask, grid, index, sliceTumour);
+        }
+      })[1];
     }
 
     const tumourVoxels = slices.reduce((sum, s) => sum + s.tumourAreaPx, 0);

@@ -56,33 +56,3 @@ export function writeSlice(volume: Uint8Array, grid: SliceGrid, index: number, s
     for (let x = 0; x < grid.width; x++, p++, v += columnStep) volume[v] = slice[p];
   }
 }
-
-export interface ModelBox {
-  size: number;
-  width: number;
-  height: number;
-  left: number;
-  top: number;
-}
-
-/**
- * The model's square probability map -> the slice's own grid (bilinear, pixel centres aligned), thresholded to 0/1.
- * Done here in float: sharp's raw resize turns one channel into three.
- */
-export function maskOnSlice(map: Float32Array, box: ModelBox, width: number, height: number, threshold: number): Uint8Array {
-  const mask = new Uint8Array(width * height);
-  const sx = box.width / width, sy = box.height / height;
-  for (let y = 0; y < height; y++) {
-    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), box.height - 1);
-    const y0 = Math.floor(fy), y1 = Math.min(y0 + 1, box.height - 1), wy = fy - y0;
-    const row0 = (y0 + box.top) * box.size + box.left, row1 = (y1 + box.top) * box.size + box.left;
-    for (let x = 0; x < width; x++) {
-      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), box.width - 1);
-      const x0 = Math.floor(fx), x1 = Math.min(x0 + 1, box.width - 1), wx = fx - x0;
-      const top = map[row0 + x0] * (1 - wx) + map[row0 + x1] * wx;
-      const bottom = map[row1 + x0] * (1 - wx) + map[row1 + x1] * wx;
-      mask[y * width + x] = top * (1 - wy) + bottom * wy >= threshold ? 1 : 0;
-    }
-  }
-  return mask;
-}
