@@ -45,3 +45,8 @@ export async function displayPng(pixels: Uint8Array, info: RawInfo, maxSide: num
   const png = await raw(pixels, info).resize(width, height, { fit: 'fill' }).png({ compressionLevel: 6 }).toBuffer();
   return { png, width, height };
 }
+
+/** A grey picture for the page as a JPEG: a few kB where a PNG of an MRI slice takes tens. */
+export async function encodeGreyJpeg(pixels: Uint8Array, width: number, height: number, quality = 85): Promise<Buffer> {
+  return raw(pixels, { width, height, channels: 1 }).toColourspace('b-w').jpeg({ quality, mozjpeg: true }).toBuffer();
+}

@@ -1,0 +1,156 @@
+import { axisNames } from '../imaging/nifti-axes';
+import { readSlice } from '../imaging/nifti-slices';
+import { writeNiftiMask } from '../imaging/nifti-write';
+import { overlayRgba } from '../imaging/overlay';
+import { encodeGreyJpeg, encodePng } from '../imaging/raster';
+import type { SliceFinding, VolumeAnalysis } from './analyze-volume';
+
+// The volume analysis as the API sends it and as the result page shows it.
+
+// The page shows at most this many slice pictures (2-3 kB each): every Nth slice with head, plus the one with the most tumour
+const MAX_FRAMES = 80;
+const FRAME_DISPLAY_WIDTH = 360;
+
+/** The predicted mask as a .nii.gz on the upload's grid. */
+export function maskNiftiGz(analysis: VolumeAnalysis): Buffer {
+  const bytes = writeNiftiMask(analysis.maskGrid, analysis.mask);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+const analysedSlices = (analysis: VolumeAnalysis) => analysis.slices.filter((s) => s.analysed);
+
+function axisBody(analysis: VolumeAnalysis) {
+  return {
+    index: analysis.axes.normal,
+    name: axisNames[analysis.axes.normal],
+    description: analysis.axisDescription,
+    superiorIncreases: analysis.axes.superiorIncreases,
+    affine: analysis.affineSource,
+  };
+}
+
+export function volumeApiBody(analysis: VolumeAnalysis) {
+  return {
+    tumourVolumeMl: analysis.tumourVolumeMl,
+    tumourSlices: analysis.tumourSlices,
+    // only slices with head in them were run through the model
+    slices: analysedSlices(analysis).map(({ index, probability, tumourAreaPx }) => ({ index, probability, tumourAreaPx })),
+    sliceCount: analysis.grid.count,
+    shape: analysis.shape,
+    spacingMm: analysis.spacingMm,
+    axis: axisBody(analysis),
+    modalities: analysis.modalities,
+    datatype: analysis.datatype,
+    thresholds: analysis.thresholds,
+    maskNiftiBase64: maskNiftiGz(analysis).toString('base64'),
+    model: analysis.model,
+    timingsMs: analysis.timingsMs,
+  };
+}
+
+export interface SliceFrame {
+  index: number;
+  imageSrc: string;
+  overlaySrc: string | null;
+  probability: number;
+  tumourAreaPx: number;
+}
+
+export interface ChartPoint {
+  index: number;
+  probability: number;
+  tumourAreaPx: number;
+}
+
+export interface VolumeView {
+  tumourVolumeMl: number;
+  tumourSlices: number;
+  sliceCount: number;
+  analysedSlices: number;
+  shape: [number, number, number];
+  spacingMm: [number, number, number];
+  axisDescription: string;
+  affineSource: string;
+  modalities: string;
+  datatype: string;
+  threshold: number;
+  superiorIncreases: boolean;
+  chart: ChartPoint[];
+  frames: SliceFrame[];
+  /** The frame shown first: the slice with the most tumour, or the one with the most head when there is none. */
+  startIndex: number;
+  frameStep: number;
+  frameWidth: number;
+  frameHeight: number;
+  download: { href: string; fileName: string; kilobytes: number };
+  model: { name: string; version: string };
+  totalSeconds: number;
+  inferenceSeconds: number;
+}
+
+function startSlice(analysed: SliceFinding[]): number {
+  const byTumour = analysed.reduce((best, s) => (s.tumourAreaPx > best.tumourAreaPx ? s : best), analysed[0]);
+  if (byTumour.tumourAreaPx > 0) return byTumour.index;
+  return analysed.reduce((best, s) => (s.headAreaPx > best.headAreaPx ? s : best), analysed[0]).index;
+}
+
+async function frame(analysis: VolumeAnalysis, finding: SliceFinding): Promise<SliceFrame> {
+  const { grid } = analysis;
+  const area = grid.width * grid.height;
+  const flair = readSlice(analysis.flairPixels, grid, finding.index, new Uint8Array(area));
+  const jpeg = await encodeGreyJpeg(flair, grid.width, grid.height);
+  let overlaySrc: string | null = null;
+  if (finding.tumourAreaPx > 0) {
+    const mask = readSlice(analysis.mask, grid, finding.index, new Uint8Array(area));
+    const png = await encodePng(overlayRgba(mask, grid.width, grid.height), { width: grid.width, height: grid.height, channels: 4 });
+    overlaySrc = `data:image/png;base64,${png.toString('base64')}`;
+  }
+  return {
+    index: finding.index,
+    imageSrc: `data:image/jpeg;base64,${jpeg.toString('base64')}`,
+    overlaySrc,
+    probability: finding.probability,
+    tumourAreaPx: finding.tumourAreaPx,
+  };
+}
+
+/** A download name from the upload's name: "pat1_flair.nii.gz" -> "pat1_flair-tumour-mask.nii.gz". */
+export function maskFileName(uploadName?: string): string {
+  const stem = (uploadName ?? '').replace(/\.nii(\.gz)?$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80);
+  return `${stem || 'volume'}-tumour-mask.nii.gz`;
+}
+
+export async function volumeView(analysis: VolumeAnalysis, options: { uploadName?: string } = {}): Promise<VolumeView> {
+  const analysed = analysedSlices(analysis);
+  const startIndex = startSlice(analysed);
+  const frameStep = Math.max(1, Math.ceil(analysed.length / MAX_FRAMES));
+  const chosen = analysed.filter((s, i) => i % frameStep === 0 || s.index === startIndex);
+  const frames = await Promise.all(chosen.map((finding) => frame(analysis, finding)));
+  const mask = maskNiftiGz(analysis);
+  const { grid } = analysis;
+  const aspect = (grid.height * grid.rowSpacingMm) / (grid.width * grid.columnSpacingMm);
+  return {
+    tumourVolumeMl: analysis.tumourVolumeMl,
+    tumourSlices: analysis.tumourSlices,
+    sliceCount: grid.count,
+    analysedSlices: analysed.length,
+    shape: analysis.shape,
+    spacingMm: analysis.spacingMm,
+    axisDescription: analysis.axisDescription,
+    affineSource: analysis.affineSource,
+    modalities: analysis.modalities,
+    datatype: analysis.datatype,
+    threshold: analysis.thresholds.slice,
+    superiorIncreases: analysis.axes.superiorIncreases,
+    chart: analysed.map(({ index, probability, tumourAreaPx }) => ({ index, probability, tumourAreaPx })),
+    frames,
+    startIndex,
+    frameStep,
+    frameWidth: FRAME_DISPLAY_WIDTH,
+    frameHeight: Math.round(FRAME_DISPLAY_WIDTH * aspect),
+    download: { href: `data:application/gzip;base64,${mask.toString('base64')}`, fileName: maskFileName(options.uploadName), kilobytes: Math.ceil(mask.length / 1024) },
+    model: analysis.model,
+    totalSeconds: analysis.timingsMs.total / 1000,
+    inferenceSeconds: analysis.timingsMs.inference / 1000,
+  };
+}
