@@ -1,0 +1,31 @@
+'use server';
+
+import type { ReactNode } from 'react';
+import { analyzeVolume } from '@/lib/analysis/analyze-volume';
+import { volumeView } from '@/lib/analysis/volume-report';
+import { isExpectedError, ModelUnavailableError } from '@/lib/errors';
+import { fromFormFile, parseVolumeUpload } from '@/lib/validation/upload';
+import VolumeResult from '@/app/ui/volume/volume-result';
+
+export type VolumeState =
+  | { status: 'idle' }
+  | { status: 'error'; message: string }
+  | { status: 'done'; result: ReactNode; frames: { indices: number[]; start: number } };
+
+/** The volume form's action: validate, analyse every axial slice, and render the result on the server. */
+export async function analyzeVolumeAction(_previous: VolumeState, formData: FormData): Promise<VolumeState> {
+  try {
+    const flair = formData.get('flair');
+    const upload = await parseVolumeUpload({ flair: fromFormFile(flair), t1c: fromFormFile(formData.get('t1c')) });
+    const view = await volumeView(await analyzeVolume(upload), { uploadName: flair instanceof File ? flair.name : undefined });
+    // the slider (a client component) stays out of the result: a form state rendered without JavaScript cannot hold one
+    return { status: 'done', result: <VolumeResult view={view} />, frames: { indices: view.frames.map((f) => f.index), start: view.startIndex } };
+  } catch (error) {
+    if (isExpectedError(error)) return { status: 'error', message: error.message };
+    if (error instanceof ModelUnavailableError) {
+      console.error(error);
+      return { status: 'error', message: 'The model is not available on this server right now. Please tell the operator.' };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,22 @@
+import type { Metadata } from 'next';
+import { MAX_VOLUME_UPLOAD_BYTES } from '@/lib/limits';
+import VolumeUploadForm from '@/app/ui/volume/upload-form';
+
+export const metadata: Metadata = { title: 'Analyse a volume · Brain Tumor Detector' };
+export const dynamic = 'force-dynamic';
+
+export default function VolumePage() {
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold">Analyse an MRI volume</h1>
+        <p className="mt-1 max-w-3xl text-sm text-slate-600">
+          Upload a 3D FLAIR volume in NIfTI format (.nii or .nii.gz), and a T1c volume on the same grid if you have one. The server
+          cuts it into axial slices, finds the tumour on each, and measures it in millilitres. You can download the predicted
+          mask as NIfTI. Nothing you upload is stored.
+        </p>
+      </div>
+      <VolumeUploadForm maxBytes={MAX_VOLUME_UPLOAD_BYTES} />
+    </div>
+  );
+}
