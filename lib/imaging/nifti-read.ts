@@ -72,6 +72,8 @@ function checkKind(data: ArrayBuffer, bytes: Uint8Array, label: string): void {
   if (nifti.isNIFTI1(data, true)) {
     throw new UploadError(`${label} is the header of a .hdr/.img pair. Save the volume as one .nii or .nii.gz file.`, 415);
   }
+  const picture = bytes[0] === 0x89 && bytes[1] === 0x50 ? 'a PNG image' : bytes[0] === 0xff && bytes[1] === 0xd8 ? 'a JPEG image' : null;
+  if (picture) throw new UploadError(`${label} is ${picture}, not a NIfTI-1 volume. Analyse single slices on the slice page (/predict).`, 415);
   if (bytes.length < HEADER_BYTES) throw new UploadError(`${label} is too short to be a NIfTI volume (${bytes.length} bytes); it may be cut off.`, 400);
   throw new UploadError(`${label} is not a NIfTI-1 volume. Upload a .nii or .nii.gz file.`, 415);
 }
