@@ -44,6 +44,8 @@ test('FLAIR with T1c on the same grid is read as two channels', async () => {
 
 test('T1c on another grid, a blank volume and a tiny slice are refused with a reason', async () => {
   await rejects(analyzeVolume({ flair: syntheticHead(), t1c: syntheticHead([64, 64, 5]) }), 422, /T1c volume is 64×64×5 voxels but the FLAIR volume is 64×64×6/);
+  const shifted = makeNifti({ dims: [64, 64, 6], pixdim: [2, 2, 5], sform: { code: 1, rows: [[2, 0, 0, 40], [0, 2, 0, 0], [0, 0, 5, 0]] } });
+  await rejects(analyzeVolume({ flair: syntheticHead(), t1c: shifted }), 422, /lies differently in space/);
   await rejects(analyzeVolume({ flair: makeNifti({ dims: [64, 64, 4], values: new Float32Array(64 * 64 * 4) }) }), 422, /blank/);
   await rejects(analyzeVolume({ flair: makeNifti({ dims: [16, 16, 40] }) }), 422, /too small to analyse/);
 });

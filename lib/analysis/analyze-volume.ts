@@ -52,7 +52,8 @@ export interface VolumeAnalysis {
   timingsMs: { read: number; preprocess: number; inference: number; postprocess: number; total: number };
 }
 
-// Slices per session.run: measured on 2 cores, 2-4 slices a run is as fast per slice as larger batches and lets slice requests in between
+// Slices per session.run. Measured on 2 cores: 1-2 a run were fastest per slice, 4 about 15% slower, 8-16 up to 2x slower
+// (activations outgrow the cache); small batches also let slice requests in between.
 const DEFAULT_BATCH_SIZE = 2;
 
 function checkSameGrid(flair: NiftiVolume, t1c: NiftiVolume): void {

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { readNiftiVolume } from '../lib/imaging/nifti-read';
+
+const fixture = (name: string) => path.join(process.cwd(), 'e2e', 'fixtures', name);
+
+// The expert's whole tumour (label > 0) of BRATS 2013 patient 0001: 111,724 voxels of 1 mm³ = 111.7 mL (nibabel agrees).
+function trueTumourMl(): number {
+  const labels = readNiftiVolume(readFileSync(fixture('brats-pat0001-labels.nii.gz')));
+  const voxels = labels.voxels.reduce((n, v) => n + (v > 0 ? 1 : 0), 0);
+  return (voxels * labels.spacingMm[0] * labels.spacingMm[1] * labels.spacingMm[2]) / 1000;
+}
+
+// A working pipeline lands near the truth; a broken one gives 0 or the whole brain (~1,400 mL).
+// The development model under-segments (25.6 mL here, as on its own LGG test slices), so the lower bound is wide for now.
+const plausible = (ml: number, truth: number) => ml > truth / 6 && ml < truth * 2;
+
+async function uploadVolume(page: Page) {
+  await page.goto('/volume');
+  await page.setInputFiles('input[name=flair]', fixture('brats-pat0001-flair.nii.gz'));
+  await page.getByRole('button', { name: 'Analyse volume' }).click();
+}
+
+test.setTimeout(120_000);
+
+test('a BRATS FLAIR volume gives a tumour volume near the expert one, a mask to download and slices to step through', async ({ page }) => {
+  await uploadVolume(page);
+  await expect(page.getByTestId('elapsed')).toBeVisible(); // the pending state counts seconds
+  const result = page.getByTestId('volume-result');
+  await expect(result).toBeVisible({ timeout: 90_000 });
+
+  const truth = trueTumourMl();
+  expect(truth).toBeCloseTo(111.7, 1);
+  const shown = Number((await result.getByTestId('tumour-volume').innerText()).replace(/[^0-9.]/g, ''));
+  expect(plausible(shown, truth), `${shown} mL against ${truth.toFixed(1)} mL`).toBe(true);
+  await expect(result.getByTestId('slice-axis')).toContainText('k (axial');
+
+  const download = result.getByTestId('mask-download');
+  await expect(download).toHaveAttribute('download', 'brats-pat0001-flair-tumour-mask.nii.gz');
+  const href = (await download.getAttribute('href'))!;
+  expect(href.startsWith('data:application/gzip;base64,')).toBe(true);
+  const mask = readNiftiVolume(Buffer.from(href.split(',')[1], 'base64'));
+  expect(mask.dims).toEqual([240, 240, 155]);
+  expect(mask.datatype).toBe('uint8');
+  const maskMl = mask.voxels.reduce((n, v) => n + v, 0) / 1000;
+  expect(maskMl.toFixed(1)).toBe(shown.toFixed(1));
+
+  // the slice with the most tumour is shown first, with its overlay; the slider steps to another slice
+  const visible = result.locator('[data-testid=slice-frame]:visible');
+  await expect(visible).toHaveCount(1);
+  await expect(visible.getByTestId('volume-overlay')).toBeVisible();
+  const first = await visible.getAttribute('data-slice');
+  await result.getByTestId('slice-range').fill('0');
+  await expect(result.locator('[data-testid=slice-frame]:visible')).not.toHaveAttribute('data-slice', first!);
+});
+
+test('the API answers with the same volume, and refuses a PNG', async ({ request }) => {
+  const response = await request.post('/api/volume', {
+    multipart: { flair: { name: 'flair.nii.gz', mimeType: 'application/gzip', buffer: readFileSync(fixture('brats-pat0001-flair.nii.gz')) } },
+    timeout: 90_000,
+  });
+  expect(response.status()).toBe(200);
+  const body = await response.json();
+  expect(plausible(body.tumourVolumeMl, trueTumourMl())).toBe(true);
+  expect(body.shape).toEqual([240, 240, 155]);
+  expect(body.spacingMm).toEqual([1, 1, 1]);
+  expect(body.axis.name).toBe('k');
+  expect(body.slices.length).toBeGreaterThan(100);
+  expect(body.slices.filter((s: { tumourAreaPx: number }) => s.tumourAreaPx > 0).length).toBe(body.tumourSlices);
+  expect(readNiftiVolume(Buffer.from(body.maskNiftiBase64, 'base64')).dims).toEqual([240, 240, 155]);
+  expect(body.timingsMs.total).toBeGreaterThan(0);
+
+  const png = await request.post('/api/volume', {
+    multipart: { flair: { name: 'slice.png', mimeType: 'image/png', buffer: readFileSync(fixture('tumour-flair.png')) } },
+  });
+  expect(png.status()).toBe(415);
+  expect((await png.json()).error).toContain('not a NIfTI-1 volume');
+});
+
+test('without JavaScript the volume is analysed and the slices can be stepped through', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await uploadVolume(page);
+  const result = page.getByTestId('volume-result');
+  await expect(result).toBeVisible({ timeout: 90_000 });
+  const frames = result.locator('[data-testid=slice-frame]:visible');
+  await expect(frames).toHaveCount(1);
+  const labels = result.getByTestId('slice-browser').locator('label');
+  await labels.first().click();
+  await expect(frames).toHaveCount(1);
+  await expect(frames).toHaveAttribute('data-slice', (await labels.first().innerText()).trim());
+  await context.close();
+});
