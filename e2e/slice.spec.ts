@@ -70,3 +70,17 @@ test('the form works with JavaScript turned off', async ({ browser }) => {
   await expect(page.getByTestId('result').getByTestId('label').first()).toHaveText('Tumor');
   await context.close();
 });
+
+test('a larger upload gets its mask at its own size, with the area scaled with it', async ({ request }) => {
+  const sharp = (await import('sharp')).default;
+  const slice = readFileSync(fixture('tumour-flair.png'));
+  const large = await sharp(slice).resize(512, 512, { kernel: 'lanczos3' }).png().toBuffer();
+  const post = (buffer: Buffer) => request.post('/api/predict', { multipart: { flair: { name: 'slice.png', mimeType: 'image/png', buffer } } });
+  const [small, big] = await Promise.all([post(slice).then((r) => r.json()), post(large).then((r) => r.json())]);
+  expect(big.label).toBe('Tumor');
+  expect(big.mask.width).toBe(512);
+  const decoded = await sharp(Buffer.from(big.mask.png, 'base64')).raw().toBuffer({ resolveWithObject: true });
+  expect(decoded.info.width * decoded.info.height).toBe(512 * 512);
+  expect(big.tumourAreaPx / small.tumourAreaPx).toBeGreaterThan(3.4);
+  expect(big.tumourAreaPx / small.tumourAreaPx).toBeLessThan(4.6);
+});

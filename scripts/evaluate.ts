@@ -1,6 +1,6 @@
 /**
  * Runs the committed ONNX model through the app's own code path (decode, preprocessing, model, postprocessing)
- * over a folder laid out like ../shared/data/lgg, or over NIfTI volumes.
+ * over a folder laid out like ../shared/data/lgg, or over NIfTI volumes. --modalities defaults to flair (FLAIR alone).
  *
  *   npm run evaluate -- --data ../shared/data/lgg [--modalities flair|all] [--include-seen] [--record]
  *   npm run evaluate -- --volumes ../shared/data/brats2013 [--record]
@@ -21,7 +21,7 @@ const { values } = parseArgs({
   options: {
     data: { type: 'string' },
     volumes: { type: 'string' },
-    modalities: { type: 'string', default: 'all' },
+    modalities: { type: 'string' },
     'include-seen': { type: 'boolean', default: false },
     record: { type: 'boolean', default: false },
   },
@@ -91,11 +91,11 @@ async function evaluateSlices(root: string, modalities: 'flair' | 'all', include
 async function main() {
   if (values.volumes) {
     const { evaluateVolumes } = await import('./evaluate-volumes');
-    await evaluateVolumes(values.volumes, { record: values.record ? (figures: object) => recordMetrics('brats2013', figures) : undefined });
+    await evaluateVolumes(values.volumes, { modalities: values.modalities === 'all' ? 'all' : 'flair', record: values.record ? (figures: object) => recordMetrics('brats2013', figures) : undefined });
     return;
   }
   if (!values.data) throw new Error('Give --data DIR (slices laid out like ../shared/data/lgg) or --volumes DIR.');
-  const modalities = values.modalities === 'flair' ? 'flair' : 'all';
+  const modalities = values.modalities === 'all' ? 'all' : 'flair';
   const figures = await evaluateSlices(values.data, modalities, values['include-seen']);
   if (values.record) recordMetrics(`app_${modalities}`, figures);
   console.log(JSON.stringify(figures));

@@ -17,7 +17,7 @@ import torch.nn as nn
 import data
 from data import load_cached
 from metrics import best_f1_threshold, expected_calibration_error
-from model import TumourUNet
+from model import TumourUNet, count_flops
 from train import flair_only
 
 MODEL_FILE = "tumour-unet.onnx"
@@ -103,7 +103,8 @@ def main():
     manifest = {
         "model": {"name": f"tumour-unet-b{saved['base']}", "version": args.version, "file": MODEL_FILE, "sha256": digest,
                   "bytes": os.path.getsize(path), "architecture": f"U-Net, {saved['base']} base filters, two heads (mask, slice)",
-                  "epoch": saved["epoch"], "training": run_args},
+                  "epoch": saved["epoch"], "gflopsPerSlice": round(count_flops(net) / 1e9, 3),
+                  "parameters": sum(p.numel() for p in net.parameters()), "training": run_args},
         "input": {"name": "image", "shape": ["batch", 3, 256, 256], "dtype": "float32",
                   "channels": ["T1", "FLAIR", "T1c"],
                   "missingModality": "a missing T1 or T1c channel is filled with the FLAIR channel (FLAIR alone: FLAIR in all three)"},

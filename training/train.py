@@ -30,6 +30,17 @@ def soft_dice_loss(logits, target):
     return (1 - (2 * intersection + 1) / (total + 1)).mean()
 
 
+def random_crop(images, masks, side, rng):
+    """Random side x side windows, one per sample; the slice label follows what the window shows."""
+    h, w = images.shape[-2:]
+    crops_x, crops_y = [], []
+    for i in range(images.shape[0]):
+        top, left = rng.randint(0, h - side), rng.randint(0, w - side)
+        crops_x.append(images[i, :, top:top + side, left:left + side])
+        crops_y.append(masks[i, :, top:top + side, left:left + side])
+    return torch.stack(crops_x), torch.stack(crops_y)
+
+
 def flair_only(images):
     """The FLAIR-alone mode: FLAIR copied into the T1 and T1c channels."""
     return images[:, 1:2].expand(-1, 3, -1, -1)
@@ -78,6 +89,8 @@ def main():
     parser.add_argument("--seed", type=int, default=7, help="(default: %(default)s)")
     parser.add_argument("--threads", type=int, default=2, help="torch threads (default: %(default)s)")
     parser.add_argument("--val-every", type=int, default=4, help="validate every N epochs before the last size (default: %(default)s)")
+    parser.add_argument("--crop", type=int, default=0, help="at the last (full) size, train on random crops of this side: full-scale pixels at a fraction of the compute (default: whole slices)")
+    parser.add_argument("--warmup", type=float, default=0.15, help="share of steps spent warming the learning rate up (default: %(default)s)")
     parser.add_argument("--init", default="", help="start from this checkpoint's weights, e.g. to fine-tune (default: from scratch)")
     parser.add_argument("--max-steps", type=int, default=0, help="stop after this many steps, for a smoke test (default: no limit)")
     args = parser.parse_args()
@@ -106,7 +119,7 @@ def main():
     steps_per_epoch = len(train_rows) // args.batch_size
     total_steps = sum(e for _, e in schedule) * steps_per_epoch
     optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=args.lr, total_steps=total_steps, pct_start=0.15)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=args.lr, total_steps=total_steps, pct_start=args.warmup)
 
     best_score, step, epoch = -1.0, 0, 0
     started = time.time()
@@ -123,6 +136,8 @@ def main():
                 y = torch.from_numpy(masks[rows]).float().unsqueeze(1)
                 x = drop_modalities(x, rng)
                 x, y = resize_batch(x, y, size)
+                if args.crop and size == schedule[-1][0]:
+                    x, y = random_crop(x, y, args.crop, rng)
                 x, y = augment(x, y, rng)
                 mask_logits, slice_logit = model(normalise(x))
                 has_tumour = (y.sum((1, 2, 3)) > 0).float()

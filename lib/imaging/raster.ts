@@ -27,7 +27,8 @@ export async function letterboxPixels(rgb: Uint8Array, width: number, height: nu
 /** A one-channel 8-bit map resized (bilinear) to another size. */
 export async function resizeGrey(pixels: Uint8Array, width: number, height: number, toWidth: number, toHeight: number): Promise<Uint8Array> {
   if (width === toWidth && height === toHeight) return pixels;
-  const data = await raw(pixels, { width, height, channels: 1 }).resize(toWidth, toHeight, { fit: 'fill', kernel: 'linear' }).raw().toBuffer();
+  // sharp turns one raw channel into sRGB on resize; take the single channel back
+  const data = await raw(pixels, { width, height, channels: 1 }).resize(toWidth, toHeight, { fit: 'fill', kernel: 'linear' }).extractChannel(0).raw().toBuffer();
   return asBytes(data);
 }
 
