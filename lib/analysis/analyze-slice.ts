@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { UploadError } from '../errors';
 import { decodeImage, type DecodedImage } from '../imaging/decode';
@@ -8,7 +9,11 @@ import { countOn, thresholdMask } from '../imaging/overlay';
 import { letterboxPixels, resizeGrey } from '../imaging/raster';
 import { loadTumourModel, type SlicePrediction, type TumourModel } from '../model/tumour-model';
 import { chooseReadings, channelsFor, flairChannel, type Reading, type ReadingChoice } from './readings';
-import { analysisQueue } from './work-queue';
+import { analysisQueue, WorkQueue } from './work-queue';
+
+const globalForSlices = globalThis as unknown as { __slicePreparation?: WorkQueue };
+// Decoding a large upload takes tens of megabytes: admitted requests wait their turn holding only the compressed bytes.
+const preparation = (globalForSlices.__slicePreparation ??= new WorkQueue(Math.max(1, os.availableParallelism()), Number.POSITIVE_INFINITY));
 
 export type TumourLabel = 'Tumor' | 'No Tumor';
 
@@ -84,21 +89,23 @@ export async function analyzeSlice(upload: SliceUpload): Promise<SliceAnalysis> 
   try {
     const started = performance.now();
     const model = await loadTumourModel();
-    const { flair, t1, t1c } = await decodeAll(upload);
-    const decoded = performance.now();
-
     const size = model.inputSize;
-    const box = letterbox(flair.width, flair.height, size);
-    const readings = chooseReadings(flair, Boolean(t1 || t1c), upload.reading);
-    const pixelsByReading = readings.map((reading) => channelsFor(reading, flair, t1, t1c));
-    const boxed = await Promise.all(pixelsByReading.map((pixels) => letterboxPixels(pixels, flair.width, flair.height, box)));
-    const likeness = assessMriLikeness(boxed[0], box);
-    if (!likeness.isMri) {
-      throw new UploadError(`This does not look like a brain MRI slice: ${likeness.reason}. Upload an axial FLAIR slice.`, 422);
-    }
-    const input = new Float32Array(readings.length * 3 * size * size);
-    boxed.forEach((pixels, i) => toModelInput(pixels, model.manifest.normalisation, undefined, input.subarray(i * 3 * size * size, (i + 1) * 3 * size * size)));
-    const preprocessed = performance.now();
+    const { flair, box, readings, pixelsByReading, input, decodeMs, preprocessMs } = await preparation.run(async () => {
+      const decodeStarted = performance.now();
+      const { flair, t1, t1c } = await decodeAll(upload);
+      const decoded = performance.now();
+      const box = letterbox(flair.width, flair.height, size);
+      const readings = chooseReadings(flair, Boolean(t1 || t1c), upload.reading);
+      const pixelsByReading = readings.map((reading) => channelsFor(reading, flair, t1, t1c));
+      const boxed = await Promise.all(pixelsByReading.map((pixels) => letterboxPixels(pixels, flair.width, flair.height, box)));
+      const likeness = assessMriLikeness(boxed[0], box);
+      if (!likeness.isMri) {
+        throw new UploadError(`This does not look like a brain MRI slice: ${likeness.reason}. Upload an axial FLAIR slice.`, 422);
+      }
+      const input = new Float32Array(readings.length * 3 * size * size);
+      boxed.forEach((pixels, i) => toModelInput(pixels, model.manifest.normalisation, undefined, input.subarray(i * 3 * size * size, (i + 1) * 3 * size * size)));
+      return { flair, box, readings, pixelsByReading, input, decodeMs: decoded - decodeStarted, preprocessMs: performance.now() - decoded };
+    });
 
     let inferenceMs = 0;
     const predictions = await analysisQueue.run(async () => {
@@ -120,8 +127,8 @@ export async function analyzeSlice(upload: SliceUpload): Promise<SliceAnalysis> 
       threshold: model.manifest.thresholds.slice,
       model: { name: model.manifest.model.name, version: model.manifest.model.version },
       timingsMs: {
-        decode: decoded - started,
-        preprocess: preprocessed - decoded,
+        decode: decodeMs,
+        preprocess: preprocessMs,
         inference: inferenceMs,
         postprocess: finished - inferred,
         total: finished - started,
