@@ -47,10 +47,11 @@ test('pages and API answers carry the security headers; /predict and /api/* are 
   expectNoStore(refused.headers, 'POST /api/predict (400)');
   expect(refused.headers.get('content-type')).toContain('application/json');
 
+  const formRequest = sliceFormRequest(slice);
   const action = await fetch(`${baseURL}/predict`, {
     method: 'POST',
-    headers: { ...sliceFormRequest(slice).headers, 'Next-Action': await sliceActionId(baseURL!), Accept: 'text/x-component' },
-    body: sliceFormRequest(slice).body as Buffer,
+    headers: { ...formRequest.headers, 'Next-Action': await sliceActionId(baseURL!), Accept: 'text/x-component' },
+    body: new Uint8Array(formRequest.body as Buffer),
   });
   expect(action.status).toBe(200);
   expectSecurityHeaders(action.headers, 'the form (server action)');
