@@ -34,13 +34,15 @@ export function toModelInput(
 ): Float32Array {
   const area = pixels.length / 3;
   const output = into ?? new Float32Array(pixels.length);
+  const table = new Float32Array(256); // the same division for each of the 256 values, done once
   for (let c = 0; c < 3; c++) {
     const scale = scales ? scales[c] : scaleFromHistogram(histogram(pixels, 3, c), rule);
-    const offset = c * area;
-    for (let i = 0; i < area; i++) {
-      const value = pixels[i * 3 + c] / scale;
-      output[offset + i] = value > rule.clipMax ? rule.clipMax : value;
+    for (let v = 0; v < 256; v++) {
+      const value = v / scale;
+      table[v] = value > rule.clipMax ? rule.clipMax : value;
     }
+    const offset = c * area;
+    for (let i = 0, j = c; i < area; i++, j += 3) output[offset + i] = table[pixels[j]];
   }
   return output;
 }
