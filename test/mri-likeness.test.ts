@@ -90,3 +90,10 @@ test('a slice letterboxed into the square is judged inside its box only', () => 
   }
   assert.equal(assessMriLikeness(rgb, wide).isMri, true);
 });
+
+test('a long thin strip is not a slice, whatever it shows', () => {
+  const strip = letterbox(4096, 32, SIZE);
+  const rgb = new Uint8Array(SIZE * SIZE * 3);
+  for (let y = strip.top; y < strip.top + strip.height; y++) for (let x = strip.left + 60; x < strip.left + 200; x++) rgb.set(grey(150), (y * SIZE + x) * 3);
+  assert.match(assessMriLikeness(rgb, strip).reason!, /strip/);
+});

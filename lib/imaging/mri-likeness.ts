@@ -39,6 +39,7 @@ const MIN_HEAD_SHARE = 0.3;
 const MIN_SHAPED_CELLS = 30; // shape tests need a blob of at least this many cells (about 1% of the picture)
 const MAX_SIDE_FILL = 0.6;
 const MAX_EXTENT = 0.93;
+const MIN_ASPECT = 0.25; // scanners' slices are square or close to it; 1:4 is far beyond any of them
 const DARK = 32; // a frame cell (averaged, so noise does not count) at or below this is background
 
 /** The letterboxed picture (inside its box) averaged into cells of `cell` x `cell` pixels, one plane per channel. */
@@ -161,6 +162,7 @@ export function measureMriFeatures(rgb: Uint8Array, box: Letterbox): MriFeatures
 export function assessMriLikeness(rgb: Uint8Array, box: Letterbox): MriLikeness {
   const features = measureMriFeatures(rgb, box);
   const refuse = (reason: string): MriLikeness => ({ ...features, isMri: false, reason });
+  if (Math.min(box.width, box.height) < MIN_ASPECT * Math.max(box.width, box.height)) return refuse('it is a long thin strip, not the shape of a slice');
   if (features.darkFrameFraction < MIN_DARK_FRAME) return refuse('its edges are not the dark background around a head');
   if (features.contrast < MIN_CONTRAST || features.headCells < MIN_HEAD_CELLS) return refuse('the image is blank');
   if (features.darkFraction < MIN_DARK_FRACTION) return refuse('it has too little dark background for an MRI slice');
