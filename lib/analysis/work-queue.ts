@@ -1,5 +1,6 @@
 import { ServerBusyError } from '../errors';
 import { MAX_QUEUED_ANALYSES, RETRY_AFTER_SECONDS } from '../limits';
+import { inferenceWorkers } from '../model/tumour-model';
 
 /**
  * At most `concurrency` tasks run at once; at most `capacity` are admitted in all.
@@ -43,5 +44,5 @@ export class WorkQueue {
 
 const globalForQueue = globalThis as unknown as { __analysisQueue?: WorkQueue };
 
-// One inference at a time: the model already uses every core, so running two would only interleave them.
-export const analysisQueue = (globalForQueue.__analysisQueue ??= new WorkQueue(1, MAX_QUEUED_ANALYSES));
+// As many inferences at once as the model has worker sessions (one per core).
+export const analysisQueue = (globalForQueue.__analysisQueue ??= new WorkQueue(inferenceWorkers(), MAX_QUEUED_ANALYSES));
