@@ -1,7 +1,7 @@
 import { countOn, overlayRgba, thresholdMask } from '../imaging/overlay';
 import { displayPng, encodePng, resizeGrey } from '../imaging/raster';
 import type { ReadingResult, SliceAnalysis } from './analyze-slice';
-import { readingDescriptions } from './readings';
+import { flairChannel, readingDescriptions } from './readings';
 
 // The analysis as the API sends it and as the result page shows it.
 
@@ -89,7 +89,10 @@ async function readingView(result: ReadingResult, analysis: SliceAnalysis, displ
 }
 
 export async function sliceView(analysis: SliceAnalysis): Promise<SliceView> {
-  const display = await displayPng(analysis.pixels, { width: analysis.width, height: analysis.height, channels: 3 }, DISPLAY_MAX_SIDE);
+  // a slice read as grey is shown as a one-channel PNG: a third of the pixels to encode and to send
+  const grey = analysis.result.reading === 'grayscale';
+  const shown = grey ? flairChannel(analysis.pixels) : analysis.pixels;
+  const display = await displayPng(shown, { width: analysis.width, height: analysis.height, channels: grey ? 1 : 3 }, DISPLAY_MAX_SIDE);
   const [result, alternative] = await Promise.all([
     readingView(analysis.result, analysis, display.width, display.height),
     analysis.alternative ? readingView(analysis.alternative, analysis, display.width, display.height) : Promise.resolve(null),
