@@ -30,15 +30,16 @@ const fromEnv = (name: string) => {
 };
 
 /**
- * Sessions that run at once, each in a worker thread of its own: onnxruntime-node runs a session synchronously on the
- * calling thread, so on the main thread every inference stalled the server. One by default; a second one gets about 10%
- * more slices through on 2 cores under load, for about 90 MB more memory (INFERENCE_WORKERS=2).
+ * Worker threads with a session each; 0 (the default) keeps one session on the main thread. onnxruntime-node runs a
+ * session synchronously on its thread, so workers keep the event loop free and let inferences overlap. Measured on
+ * these 2 cores at concurrency 16: 0 workers 36 requests/s and 265 MB; 1 worker 37 and 350 MB; 2 workers 41 and
+ * 436 MB (past the 400 MB budget). So the main thread by default, INFERENCE_WORKERS=2 where memory allows.
  */
 export function inferenceWorkers(): number {
-  return fromEnv('INFERENCE_WORKERS') ?? 1;
+  return fromEnv('INFERENCE_WORKERS') ?? 0;
 }
 
-/** Threads of one session: every core (the model runs 1.4x faster on 2 threads than on 1). */
+/** Threads of one session: every core (the model runs 1.4x faster on 2 threads than on 1: 17 ms against 24). */
 export function inferenceThreads(): number {
   return fromEnv('INFERENCE_THREADS') ?? Math.max(1, os.availableParallelism());
 }
@@ -51,9 +52,9 @@ export function inferenceBatch(): number {
   return fromEnv('INFERENCE_BATCH') ?? 1;
 }
 
-/** Inferences worth handing to the model at once: enough for every worker to fill a batch. */
+/** Inferences worth handing to the model at once: one on the main thread, else enough for every worker to fill a batch. */
 export function inferenceSlots(): number {
-  return inferenceWorkers() * inferenceBatch();
+  return inferenceWorkers() > 0 ? inferenceWorkers() * inferenceBatch() : 1;
 }
 
 function sessionOptions(threads: number): InferenceSession.SessionOptions {
@@ -94,10 +95,10 @@ function readVerifiedModel(directory: string): { manifest: ModelManifest; bytes:
   return { manifest, bytes };
 }
 
-/** A session on the calling thread (the old design made one of these for every request). */
+/** A session on the calling thread: the server's default, and what the old design made for every request. */
 async function createInThreadModel(directory: string): Promise<TumourModel> {
   const { manifest, bytes } = readVerifiedModel(directory);
-  // loaded here only: a server keeps its sessions in workers, and its main thread never maps the native library
+  // imported here only: a server with worker sessions never maps the native library on its main thread
   const ort = await import('onnxruntime-node');
   const session = await ort.InferenceSession.create(bytes, sessionOptions(inferenceThreads()));
   const size = manifest.normalisation.resize.size;
@@ -267,16 +268,17 @@ async function createPooledModel(directory: string): Promise<TumourModel & { poo
   };
 }
 
-const globalForModel = globalThis as unknown as { __tumourModel?: Promise<TumourModel & { pool: WorkerPool }> };
+const globalForModel = globalThis as unknown as { __tumourModel?: Promise<TumourModel & { pool?: WorkerPool }> };
 
 /** One model per process, created on first use; concurrent first requests share the same load. */
 export async function loadTumourModel(): Promise<TumourModel> {
   const current = globalForModel.__tumourModel;
   // a pool whose workers all died is replaced on the next request
-  if (current && (await current.catch(() => null))?.pool.running === false && globalForModel.__tumourModel === current) {
+  if (current && (await current.catch(() => null))?.pool?.running === false && globalForModel.__tumourModel === current) {
     globalForModel.__tumourModel = undefined;
   }
-  globalForModel.__tumourModel ??= createPooledModel(modelsDirectory()).catch((error) => {
+  const create = inferenceWorkers() > 0 ? createPooledModel : createInThreadModel;
+  globalForModel.__tumourModel ??= create(modelsDirectory()).catch((error) => {
     globalForModel.__tumourModel = undefined; // a fixed deployment can retry
     throw error;
   });
