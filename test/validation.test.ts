@@ -41,3 +41,13 @@ test('an empty file input (nothing chosen) is no file; an empty chosen file is a
   assert.equal(fromFormFile('text'), undefined);
   assert.equal(fromFormFile(new File([], 'empty.png'))?.size, 0);
 });
+
+test('two files in one form field are refused, as the API refuses them', async () => {
+  const { formFile } = await import('../lib/validation/upload');
+  const form = new FormData();
+  form.append('flair', new File([new Uint8Array(3)], 'a.png'));
+  assert.equal(formFile(form, 'flair')?.size, 3);
+  form.append('flair', new File([new Uint8Array(4)], 'b.png'));
+  assert.throws(() => formFile(form, 'flair'), /one file in the field "flair", not 2/);
+  assert.equal(formFile(form, 't1'), undefined);
+});

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { analyzeSlice } from '@/lib/analysis/analyze-slice';
 import { sliceView } from '@/lib/analysis/slice-report';
 import { isExpectedError, ModelUnavailableError } from '@/lib/errors';
-import { fromFormFile, parseSliceUpload } from '@/lib/validation/upload';
+import { formFile, parseSliceUpload } from '@/lib/validation/upload';
 import SliceResult from '@/app/ui/predict/slice-result';
 
 export type AnalyzeState =
@@ -16,9 +16,9 @@ export type AnalyzeState =
 export async function analyzeSliceAction(_previous: AnalyzeState, formData: FormData): Promise<AnalyzeState> {
   try {
     const upload = await parseSliceUpload({
-      flair: fromFormFile(formData.get('flair')),
-      t1: fromFormFile(formData.get('t1')),
-      t1c: fromFormFile(formData.get('t1c')),
+      flair: formFile(formData, 'flair'),
+      t1: formFile(formData, 't1'),
+      t1c: formFile(formData, 't1c'),
       reading: (formData.get('reading') as string | null) ?? undefined,
     });
     const view = await sliceView(await analyzeSlice(upload));

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { analyzeVolume } from '@/lib/analysis/analyze-volume';
 import { volumeView } from '@/lib/analysis/volume-report';
 import { isExpectedError, ModelUnavailableError } from '@/lib/errors';
-import { fromFormFile, parseVolumeUpload } from '@/lib/validation/upload';
+import { formFile, parseVolumeUpload } from '@/lib/validation/upload';
 import VolumeResult from '@/app/ui/volume/volume-result';
 
 export type VolumeState =
@@ -16,7 +16,7 @@ export type VolumeState =
 export async function analyzeVolumeAction(_previous: VolumeState, formData: FormData): Promise<VolumeState> {
   try {
     const flair = formData.get('flair');
-    const upload = await parseVolumeUpload({ flair: fromFormFile(flair), t1c: fromFormFile(formData.get('t1c')) });
+    const upload = await parseVolumeUpload({ flair: formFile(formData, 'flair'), t1c: formFile(formData, 't1c') });
     const view = await volumeView(await analyzeVolume(upload), { uploadName: flair instanceof File ? flair.name : undefined });
     // the slider (a client component) stays out of the result: a form state rendered without JavaScript cannot hold one
     return { status: 'done', result: <VolumeResult view={view} />, frames: { indices: view.frames.map((f) => f.index), start: view.startIndex } };

@@ -82,6 +82,13 @@ export async function parseVolumeUpload(fields: VolumeFields): Promise<{ flair: 
 }
 
 /** A form field as an UploadedFile; an empty file input (no file chosen) is no file. */
+/** The one file of a form field; two files in one field are refused, as the API refuses them. */
+export function formFile(formData: FormData, name: string): UploadedFile | undefined {
+  const files = formData.getAll(name).map(fromFormFile).filter((file) => file !== undefined);
+  if (files.length > 1) throw new UploadError(`Send one file in the field "${name}", not ${files.length}.`, 400);
+  return files[0];
+}
+
 export function fromFormFile(value: FormDataEntryValue | null): UploadedFile | undefined {
   if (!value || typeof value === 'string') return undefined;
   // Next's server-action decoder names the empty part of an unused file input "undefined" (the browser sends filename="")
