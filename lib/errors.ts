@@ -30,3 +30,16 @@ export class ModelUnavailableError extends Error {
 export function isExpectedError(error: unknown): error is UploadError | ServerBusyError {
   return error instanceof UploadError || error instanceof ServerBusyError;
 }
+
+/**
+ * For a form's action: the message to show for an expected problem, or for a missing model (logged in full).
+ * Anything else is a bug and is thrown on to app/error.tsx.
+ */
+export function messageForPerson(error: unknown): string {
+  if (isExpectedError(error)) return error.message;
+  if (error instanceof ModelUnavailableError) {
+    console.error(error);
+    return 'The model is not available on this server right now. Please tell the operator.';
+  }
+  throw error;
+}

@@ -3,7 +3,7 @@
 import type { ReactNode } from 'react';
 import { analyzeSlice } from '@/lib/analysis/analyze-slice';
 import { sliceView } from '@/lib/analysis/slice-report';
-import { isExpectedError, ModelUnavailableError } from '@/lib/errors';
+import { messageForPerson } from '@/lib/errors';
 import { formFile, parseSliceUpload } from '@/lib/validation/upload';
 import SliceResult from '@/app/ui/predict/slice-result';
 
@@ -24,11 +24,6 @@ export async function analyzeSliceAction(_previous: AnalyzeState, formData: Form
     const view = await sliceView(await analyzeSlice(upload));
     return { status: 'done', result: <SliceResult view={view} /> };
   } catch (error) {
-    if (isExpectedError(error)) return { status: 'error', message: error.message };
-    if (error instanceof ModelUnavailableError) {
-      console.error(error);
-      return { status: 'error', message: 'The model is not available on this server right now. Please tell the operator.' };
-    }
-    throw error;
+    return { status: 'error', message: messageForPerson(error) };
   }
 }

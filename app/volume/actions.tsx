@@ -3,7 +3,7 @@
 import type { ReactNode } from 'react';
 import { analyzeVolume } from '@/lib/analysis/analyze-volume';
 import { volumeView } from '@/lib/analysis/volume-report';
-import { isExpectedError, ModelUnavailableError } from '@/lib/errors';
+import { messageForPerson } from '@/lib/errors';
 import { formFile, parseVolumeUpload } from '@/lib/validation/upload';
 import VolumeResult from '@/app/ui/volume/volume-result';
 
@@ -21,11 +21,6 @@ export async function analyzeVolumeAction(_previous: VolumeState, formData: Form
     // the slider (a client component) stays out of the result: a form state rendered without JavaScript cannot hold one
     return { status: 'done', result: <VolumeResult view={view} />, frames: { indices: view.frames.map((f) => f.index), start: view.startIndex } };
   } catch (error) {
-    if (isExpectedError(error)) return { status: 'error', message: error.message };
-    if (error instanceof ModelUnavailableError) {
-      console.error(error);
-      return { status: 'error', message: 'The model is not available on this server right now. Please tell the operator.' };
-    }
-    throw error;
+    return { status: 'error', message: messageForPerson(error) };
   }
 }
