@@ -13,16 +13,29 @@ import numpy as np
 import torch
 from PIL import Image
 
-from data import load_cached
+from data import load_cached, normalise
 from export import load_net
 from metrics import at_threshold, expected_calibration_error, per_patient_dice, roc_auc, roc_curve
-from train import predict
+from train import flair_only
+
+
+@torch.no_grad()
+def mask_and_slice_logits(net, images_u8, modalities, batch=32):
+    """One pass of the network: tumour probability maps and raw slice logits."""
+    masks, logits = [], []
+    for start in range(0, len(images_u8), batch):
+        x = torch.from_numpy(images_u8[start:start + batch]).permute(0, 3, 1, 2).float()
+        if modalities == "flair":
+            x = flair_only(x)
+        mask_logits, slice_logit = net(normalise(x))
+        masks.append(torch.sigmoid(mask_logits)[:, 0].numpy())
+        logits.append(slice_logit[:, 0].numpy())
+    return np.concatenate(masks), np.concatenate(logits)
 
 
 def measure(net, temperature, images, masks, patient_index, modalities, threshold, mask_threshold):
-    mask_prob, _ = predict(net, images, modalities=modalities)
+    mask_prob, logits = mask_and_slice_logits(net, images, modalities)
     # the exported graph divides the slice logit by the temperature; do the same here
-    logits = _slice_logits(net, images, modalities)
     slice_prob = 1 / (1 + np.exp(-logits / temperature))
     labels = masks.any((1, 2))
     predicted_tumour = slice_prob >= threshold
@@ -37,12 +50,6 @@ def measure(net, temperature, images, masks, patient_index, modalities, threshol
         "dice_median": float(np.median(list(dices.values()))),
         "threshold": threshold,
     }, slice_prob, mask_prob, labels
-
-
-@torch.no_grad()
-def _slice_logits(net, images, modalities):
-    from export import slice_logits
-    return slice_logits(net, images, modalities).numpy()
 
 
 def roc_svg(curves, path):
