@@ -121,3 +121,19 @@ test('a gzip bomb stops at the decompressed limit', () => {
   assert.ok(bomb.length < 400 * 1024);
   assertUploadError(() => readNiftiVolume(bomb), 413, /unpacks to more than 256 MB/);
 });
+
+test('an extension with a negative size is never walked (it looped forever in nifti-reader-js)', () => {
+  const volume = makeNifti({ dims: [4, 4, 4], datatype: 'uint8', voxOffset: 528 });
+  volume[348] = 1; // extension flag set
+  new DataView(volume.buffer).setInt32(352, -16, true); // first extension's esize
+  new DataView(volume.buffer).setInt32(336, 16, true);
+  assert.deepEqual(readNiftiVolume(volume).dims, [4, 4, 4]);
+});
+
+test('sizes past the declared rank are ignored, and a damaged one within it is refused', () => {
+  const volume = makeNifti({ dims: [4, 4, 4] });
+  new DataView(volume.buffer).setInt16(42 + 3 * 2, -1, true); // dim[4] = -1 with dim[0] = 3
+  assert.deepEqual(readNiftiVolume(volume).dims, [4, 4, 4]);
+  new DataView(volume.buffer).setInt16(42 + 2 * 2, -1, true); // dim[3] = -1
+  assertUploadError(() => readNiftiVolume(volume), 400, /damaged header/);
+});

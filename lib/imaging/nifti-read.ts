@@ -158,6 +158,16 @@ function toValues(raw: ArrayBuffer, count: number, type: NiftiDatatype, littleEn
   return values;
 }
 
+/**
+ * The 348 header bytes and an extension flag of zero, for nifti-reader-js to parse. Its extension walk trusts every
+ * size it reads (a size of -16 loops forever), and the app needs no extension, so the library never sees one.
+ */
+function checkedHeaderCopy(bytes: Uint8Array): ArrayBuffer {
+  const copy = new Uint8Array(FIRST_VOXEL_OFFSET);
+  copy.set(bytes.subarray(0, HEADER_BYTES));
+  return copy.buffer;
+}
+
 /** A .nii or .nii.gz upload -> a 3D volume, or an UploadError that says what is wrong with the file. */
 export function readNiftiVolume(upload: Uint8Array, label = 'The volume'): NiftiVolume {
   const bytes = gunzipVolume(upload, label);
@@ -165,7 +175,7 @@ export function readNiftiVolume(upload: Uint8Array, label = 'The volume'): Nifti
   checkKind(data, bytes, label);
   let header: nifti.NIFTI1;
   try {
-    header = nifti.readHeader(data) as nifti.NIFTI1;
+    header = nifti.readHeader(checkedHeaderCopy(bytes)) as nifti.NIFTI1;
   } catch {
     throw new UploadError(`${label} has a NIfTI header that could not be read.`, 400);
   }
@@ -186,7 +196,7 @@ export function readNiftiVolume(upload: Uint8Array, label = 'The volume'): Nifti
     throw new UploadError(`${label} gives no usable voxel size (pixdim ${header.pixDims.slice(1, 4).join(', ')}), so the tumour volume cannot be measured.`, 422);
   }
   const { affine, source } = chooseAffine(header, data);
-  const raw = nifti.readImage(header, data);
+  const raw = data.slice(offset, offset + (count * type.bits) / 8);
   return {
     dims,
     spacingMm,
