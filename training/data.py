@@ -50,6 +50,18 @@ def load_cached(data_root, cache_path):
     return images, masks, patient_index, patients
 
 
+def load_rendered_volumes(prefix, patients):
+    """Slices rendered by scripts/render-volume-slices.ts: images uint8 [N,256,256,3], masks bool, one group per volume."""
+    images, masks, groups = [], [], []
+    for i, patient in enumerate(patients):
+        meta = json.load(open(f"{prefix}-{patient}.json"))
+        n, size = meta["slices"], meta["size"]
+        images.append(np.fromfile(f"{prefix}-{patient}.images.u8", np.uint8).reshape(n, size, size, 3))
+        masks.append(np.fromfile(f"{prefix}-{patient}.masks.u8", np.uint8).reshape(n, size, size) > 0)
+        groups.append(np.full(n, i))
+    return np.concatenate(images), np.concatenate(masks), np.concatenate(groups)
+
+
 def institution(patient):
     return patient.split("_")[1]
 
@@ -111,24 +123,65 @@ def drop_modalities(images, rng, p_flair_only=0.5, p_one=0.15):
     return out
 
 
-def augment(images, masks, rng, jpeg_p=0.2, degrade_p=0.2):
-    """Uploads as people send them. images float [N,3,H,W] in 0..255, masks float [N,1,H,W]; returns uint8-valued images."""
+def smooth_field(n, channels, h, w, cells, amplitude, rng):
+    """Random values on a coarse grid, upsampled smoothly: elastic displacements and bias fields."""
+    coarse = torch.tensor([[[[rng.uniform(-1, 1) for _ in range(cells)] for _ in range(cells)] for _ in range(channels)] for _ in range(n)],
+                          dtype=torch.float32)
+    return F.interpolate(coarse * amplitude, size=(h, w), mode="bicubic", align_corners=False)
+
+
+def add_cavities(x, masks, rng, p):
+    """Tumours after surgery: a dark, CSF-like cavity inside the lesion, rimmed by what stays bright. The label keeps it."""
+    n, _, h, w = x.shape
+    yy, xx = torch.meshgrid(torch.arange(h).float(), torch.arange(w).float(), indexing="ij")
+    for i in range(n):
+        ys, xs = torch.nonzero(masks[i, 0] > 0, as_tuple=True)
+        if len(ys) < 150 or rng.random() >= p:
+            continue
+        k = rng.randrange(len(ys))
+        extent = max(float(ys.max() - ys.min()), float(xs.max() - xs.min()))
+        ry, rx = (extent * rng.uniform(0.15, 0.35) for _ in range(2))
+        inside = (((yy - ys[k]) / ry) ** 2 + ((xx - xs[k]) / rx) ** 2)
+        cavity = torch.sigmoid((1 - inside) * 6) * (masks[i, 0] > 0).float()
+        depth = rng.uniform(0.6, 0.95)
+        x[i] = x[i] * (1 - depth * cavity)
+    return x
+
+
+def augment(images, masks, rng, jpeg_p=0.2, degrade_p=0.2, scanner_p=0.5, cavity_p=0.15):
+    """Uploads as people send them and scanners we never saw. images float [N,3,H,W] in 0..255, masks float [N,1,H,W];
+    returns uint8-valued images."""
     n, _, h, w = images.shape
-    # geometry: flips, rotation +-15 deg, scale 0.85..1.15, shift, one affine for image and mask
+    # geometry: flips, rotation +-15 deg, anisotropic scale 0.85..1.15, shift, elastic; one warp for image and mask
     angle = torch.tensor([rng.uniform(-15, 15) for _ in range(n)]) * np.pi / 180
     scale = torch.tensor([rng.uniform(0.85, 1.15) for _ in range(n)])
+    aspect = torch.tensor([float(np.exp(rng.uniform(-0.12, 0.12))) for _ in range(n)])
     flip = torch.tensor([rng.choice([-1.0, 1.0]) for _ in range(n)])
     shift = torch.tensor([[rng.uniform(-0.08, 0.08), rng.uniform(-0.08, 0.08)] for _ in range(n)])
-    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
-    theta = torch.stack([torch.stack([cos * flip, -sin, shift[:, 0]], 1), torch.stack([sin * flip, cos, shift[:, 1]], 1)], 1)
+    sx, sy = 1 / (scale * aspect), aspect / scale
+    cos, sin = torch.cos(angle), torch.sin(angle)
+    theta = torch.stack([torch.stack([cos * sx * flip, -sin * sy, shift[:, 0]], 1), torch.stack([sin * sx * flip, cos * sy, shift[:, 1]], 1)], 1)
     grid = F.affine_grid(theta, images.shape, align_corners=False)
+    elastic = smooth_field(n, 2, h, w, 6, 0.02, rng).permute(0, 2, 3, 1) * torch.tensor([float(rng.random() < 0.5) for _ in range(n)])[:, None, None, None]
+    grid = grid + elastic
     images = F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
     masks = (F.grid_sample(masks, grid, mode="bilinear", padding_mode="zeros", align_corners=False) > 0.5).float()
+    images = add_cavities(images, masks, rng, cavity_p)
     # intensity: per-channel gain (windowing), gamma and contrast
     x = images / 255.0
     gain = torch.tensor([[rng.uniform(0.7, 1.4) for _ in range(3)] for _ in range(n)])[:, :, None, None]
-    gamma = torch.tensor([[np.exp(rng.uniform(-0.4, 0.4)) for _ in range(3)] for _ in range(n)])[:, :, None, None]
+    gamma = torch.tensor([[float(np.exp(rng.uniform(-0.4, 0.4))) for _ in range(3)] for _ in range(n)])[:, :, None, None]
     x = (x.clamp(0, 1) ** gamma) * gain
+    # other scanners: a smooth bias field, blur, noise
+    scanner = torch.tensor([float(rng.random() < scanner_p) for _ in range(n)])[:, None, None, None]
+    x = x * torch.exp(smooth_field(n, 1, h, w, 4, 0.3, rng) * scanner)
+    for i in range(n):
+        if scanner[i] and rng.random() < 0.3:
+            sigma = rng.uniform(0.5, 1.3)
+            taps = torch.exp(-torch.arange(-3, 4).float() ** 2 / (2 * sigma ** 2))
+            taps = (taps / taps.sum()).repeat(3, 1, 1, 1)
+            x[i:i + 1] = F.conv2d(F.conv2d(x[i:i + 1], taps.reshape(3, 1, 1, 7), padding=(0, 3), groups=3), taps.reshape(3, 1, 7, 1), padding=(3, 0), groups=3)
+    x = x + torch.randn_like(x) * scanner * torch.tensor([rng.uniform(0, 0.03) for _ in range(n)])[:, None, None, None] * (x > 0.02)
     x = (x * 255).clamp(0, 255)
     # resizing artefacts: down and up again
     for i in range(n):

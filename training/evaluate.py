@@ -16,7 +16,7 @@ from PIL import Image
 from data import load_cached, normalise
 from export import load_net
 from metrics import at_threshold, expected_calibration_error, per_patient_dice, roc_auc, roc_curve
-from train import flair_only
+from predict import flair_only
 
 
 @torch.no_grad()

@@ -18,7 +18,7 @@ import data
 from data import load_cached
 from metrics import best_f1_threshold, expected_calibration_error
 from model import TumourUNet, count_flops
-from train import flair_only
+from predict import flair_only
 
 MODEL_FILE = "tumour-unet.onnx"
 

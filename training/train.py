@@ -1,11 +1,14 @@
-"""Train the two-headed tumour U-Net on LGG patients with progressive resizing.
+"""Train the two-headed tumour U-Net on LGG patients and two BRATS volumes; resumable.
 
-    /usr/bin/python3 training/train.py --out training/runs/main --schedule 128:10,256:4
+    nice -n 19 /usr/bin/python3 training/train.py --out training/runs/v2 --init models/tumour-unet.onnx
 
-Writes args.json, log.jsonl, last.pt and best.pt (best validation score) into --out.
+Run the same command again to continue: it resumes from <out>/last.pt (weights, EMA, optimiser, RNG and step).
+Writes args.json, split.json, log.jsonl, last.pt and best.pt (best per-patient Dice of the validation patients,
+FLAIR alone, as served: no mask on a slice called No Tumor) into --out.
 """
 import argparse
 import json
+import math
 import os
 import random
 import time
@@ -14,13 +17,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from data import augment, drop_modalities, load_cached, normalise, resize_batch, split_patients
+from data import augment, drop_modalities, load_cached, load_rendered_volumes, normalise, split_patients
 from metrics import dice, per_patient_dice, roc_auc
 from model import TumourUNet
+from predict import predict
+from weights import load_weights
 
-
-def parse_schedule(text):
-    return [(int(size), int(epochs)) for size, epochs in (part.split(":") for part in text.split(","))]
+# BRATS 2013 volumes: two train, two are the outside test (random.Random(7).sample, chosen before any training on them)
+BRATS_TRAIN = ["pat0001", "pat0003"]
+BRATS_TEST = ["pat0002", "pat0004"]
 
 
 def soft_dice_loss(logits, target):
@@ -41,38 +46,32 @@ def random_crop(images, masks, side, rng):
     return torch.stack(crops_x), torch.stack(crops_y)
 
 
-def flair_only(images):
-    """The FLAIR-alone mode: FLAIR copied into the T1 and T1c channels."""
-    return images[:, 1:2].expand(-1, 3, -1, -1)
+def sampling_weights(masks, uniform_share):
+    """Each slice's chance: a uniform share plus the rest in proportion to its tumour area, so big tumours are seen often
+    and healthy slices still are."""
+    area = masks.reshape(len(masks), -1).sum(1).astype(float)
+    weights = uniform_share / len(area) + (1 - uniform_share) * area / area.sum()
+    return weights / weights.sum()
 
 
-@torch.no_grad()
-def predict(model, images_u8, batch=32, modalities="flair"):
-    """images_u8: numpy [N,H,W,3]. Returns mask probabilities [N,H,W] and slice probabilities [N]."""
-    model.eval()
-    masks, slices = [], []
-    for start in range(0, len(images_u8), batch):
-        x = torch.from_numpy(images_u8[start:start + batch]).permute(0, 3, 1, 2).float()
-        if modalities == "flair":
-            x = flair_only(x)
-        mask_logits, slice_logit = model(normalise(x))
-        masks.append(torch.sigmoid(mask_logits)[:, 0].numpy())
-        slices.append(torch.sigmoid(slice_logit)[:, 0].numpy())
-    return np.concatenate(masks), np.concatenate(slices)
+def learning_rate(step, total, warmup, peak):
+    """Linear warm-up, then cosine down to a twentieth of the peak at the planned end (and flat after it)."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return peak * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def validate(model, images, masks, patient_index, modalities, size=256):
-    if size != images.shape[1]:  # at a lower training size, look at the model at the scale it is learning
-        x = torch.from_numpy(images).permute(0, 3, 1, 2).float()
-        images = F.interpolate(x, size=(size, size), mode="area").round().byte().permute(0, 2, 3, 1).numpy()
-        masks = F.interpolate(torch.from_numpy(masks).float()[:, None], size=(size, size), mode="area")[:, 0].numpy() > 0.5
+def validate(model, images, masks, patient_index, modalities):
+    """What the app serves: the mask is drawn only on slices whose probability clears 0.5 (before calibration)."""
     mask_prob, slice_prob = predict(model, images, modalities=modalities)
     has_tumour = masks.any((1, 2))
-    dices = per_patient_dice(mask_prob > 0.5, masks, patient_index)
+    served = (mask_prob > 0.5) & (slice_prob > 0.5)[:, None, None]
+    dices = per_patient_dice(served, masks, patient_index)
     return {
         "dice_mean": float(np.mean(list(dices.values()))),
+        "dice_min": float(np.min(list(dices.values()))),
         "auc_head": roc_auc(has_tumour, slice_prob),
-        "auc_map": roc_auc(has_tumour, mask_prob.reshape(len(mask_prob), -1).max(1)),
         "slice_dice_tumour": float(np.mean([dice(p, t) for p, t in zip(mask_prob > 0.5, masks) if t.any()])),
     }
 
@@ -81,17 +80,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default="../shared/data/lgg", help="LGG folder (default: %(default)s)")
     parser.add_argument("--cache", default="training/cache/lgg.npz", help="cache of the decoded slices (default: %(default)s)")
-    parser.add_argument("--out", default="training/runs/main", help="output folder (default: %(default)s)")
+    parser.add_argument("--volumes", default="training/cache/brats", help="prefix of the rendered BRATS training slices, '' for none (default: %(default)s)")
+    parser.add_argument("--out", default="training/runs/v2", help="output folder (default: %(default)s)")
     parser.add_argument("--base", type=int, default=8, help="U-Net filters in the first level (default: %(default)s)")
-    parser.add_argument("--schedule", default="128:10,256:4", help="progressive resizing, size:epochs,... (default: %(default)s)")
+    parser.add_argument("--epochs", type=int, default=120, help="planned length: the learning rate reaches its floor here (default: %(default)s)")
+    parser.add_argument("--samples", type=int, default=2400, help="slices drawn per epoch (default: %(default)s)")
+    parser.add_argument("--uniform-share", type=float, default=0.5, help="share of draws that ignore tumour area (default: %(default)s)")
     parser.add_argument("--batch-size", type=int, default=16, help="(default: %(default)s)")
-    parser.add_argument("--lr", type=float, default=2e-3, help="peak learning rate (default: %(default)s)")
+    parser.add_argument("--crop", type=int, default=192, help="train on random crops of this side, 0 for whole slices (default: %(default)s)")
+    parser.add_argument("--lr", type=float, default=6e-4, help="peak learning rate (default: %(default)s)")
+    parser.add_argument("--warmup-epochs", type=int, default=2, help="(default: %(default)s)")
+    parser.add_argument("--ema", type=float, default=0.998, help="decay of the weights' moving average, which is validated and exported (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=7, help="(default: %(default)s)")
     parser.add_argument("--threads", type=int, default=2, help="torch threads (default: %(default)s)")
-    parser.add_argument("--val-every", type=int, default=4, help="validate every N epochs before the last size (default: %(default)s)")
-    parser.add_argument("--crop", type=int, default=0, help="at the last (full) size, train on random crops of this side: full-scale pixels at a fraction of the compute (default: whole slices)")
-    parser.add_argument("--warmup", type=float, default=0.15, help="share of steps spent warming the learning rate up (default: %(default)s)")
-    parser.add_argument("--init", default="", help="start from this checkpoint's weights, e.g. to fine-tune (default: from scratch)")
+    parser.add_argument("--init", default="", help="start from these weights: a .pt checkpoint or an exported .onnx (default: from scratch)")
     parser.add_argument("--max-steps", type=int, default=0, help="stop after this many steps, for a smoke test (default: no limit)")
     args = parser.parse_args()
 
@@ -105,73 +107,102 @@ def main():
 
     images, masks, patient_index, patients = load_cached(args.data, args.cache)
     split = split_patients(patients, seed=args.seed)
+    split.update({"volumes_train": BRATS_TRAIN if args.volumes else [], "volumes_test": BRATS_TEST})
     with open(os.path.join(args.out, "split.json"), "w") as f:
         json.dump(split, f, indent=2)
-    ids = {name: np.array([patients.index(p) for p in split[name]]) for name in split}
+    ids = {name: np.array([patients.index(p) for p in split[name]]) for name in ("train", "val")}
     train_rows = np.flatnonzero(np.isin(patient_index, ids["train"]))
     val_rows = np.flatnonzero(np.isin(patient_index, ids["val"]))
-    print(f"train {len(train_rows)} slices / {len(ids['train'])} patients, val {len(val_rows)} / {len(ids['val'])}", flush=True)
+    train_images, train_masks = images[train_rows], masks[train_rows]
+    if args.volumes:
+        volume_images, volume_masks, _ = load_rendered_volumes(args.volumes, BRATS_TRAIN)
+        train_images, train_masks = np.concatenate([train_images, volume_images]), np.concatenate([train_masks, volume_masks])
+    weights = sampling_weights(train_masks, args.uniform_share)
+    print(f"train {len(train_images)} slices ({len(ids['train'])} LGG patients + {len(BRATS_TRAIN) if args.volumes else 0} volumes), "
+          f"val {len(val_rows)} / {len(ids['val'])}", flush=True)
 
     model = TumourUNet(base=args.base)
-    if args.init:
-        model.load_state_dict(torch.load(args.init, map_location="cpu")["state"])
-    schedule = parse_schedule(args.schedule)
-    steps_per_epoch = len(train_rows) // args.batch_size
-    total_steps = sum(e for _, e in schedule) * steps_per_epoch
+    ema = TumourUNet(base=args.base)
     optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
-    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=args.lr, total_steps=total_steps, pct_start=args.warmup)
+    steps_per_epoch = args.samples // args.batch_size
+    total_steps, warmup = args.epochs * steps_per_epoch, args.warmup_epochs * steps_per_epoch
+    last_path, best_path = os.path.join(args.out, "last.pt"), os.path.join(args.out, "best.pt")
+    step, epoch, best_score, minutes = 0, 0, -1.0, 0.0
+    if os.path.exists(last_path):
+        saved = torch.load(last_path, map_location="cpu")
+        model.load_state_dict(saved["state"])
+        ema.load_state_dict(saved["ema"])
+        optimiser.load_state_dict(saved["optimiser"])
+        step, epoch, best_score, minutes = saved["step"], saved["epoch"], saved["best_score"], saved["minutes"]
+        rng.setstate(saved["rng"])
+        np_rng.bit_generator.state = saved["np_rng"]
+        torch.set_rng_state(saved["torch_rng"])
+        print(f"resumed at epoch {epoch}, step {step}, best validation score {best_score:.4f}", flush=True)
+    else:
+        if args.init:
+            load_weights(model, args.init, train_images[np_rng.choice(len(train_images), 64, replace=False)])
+        ema.load_state_dict(model.state_dict())
+    # channels-last runs oneDNN's convolutions: 2.5x faster a step on these CPUs (0.97 s against 2.4 s, batch 16 of 192 px)
+    model.to(memory_format=torch.channels_last)
+    ema.to(memory_format=torch.channels_last).eval()
 
-    best_score, step, epoch = -1.0, 0, 0
-    started = time.time()
+    started = time.time() - minutes * 60
     log = open(os.path.join(args.out, "log.jsonl"), "a")
-    for size, epochs in schedule:
-        for _ in range(epochs):
-            epoch += 1
-            model.train()
-            order = np_rng.permutation(train_rows)
-            losses = []
-            for b in range(steps_per_epoch):
-                rows = np.sort(order[b * args.batch_size:(b + 1) * args.batch_size])
-                x = torch.from_numpy(images[rows]).permute(0, 3, 1, 2).float()
-                y = torch.from_numpy(masks[rows]).float().unsqueeze(1)
-                x = drop_modalities(x, rng)
-                x, y = resize_batch(x, y, size)
-                if args.crop and size == schedule[-1][0]:
-                    x, y = random_crop(x, y, args.crop, rng)
-                x, y = augment(x, y, rng)
-                mask_logits, slice_logit = model(normalise(x))
-                has_tumour = (y.sum((1, 2, 3)) > 0).float()
-                loss = (F.binary_cross_entropy_with_logits(mask_logits, y) + soft_dice_loss(mask_logits, y)
-                        + 0.5 * F.binary_cross_entropy_with_logits(slice_logit[:, 0], has_tumour))
-                optimiser.zero_grad()
-                loss.backward()
-                optimiser.step()
-                scheduler.step()
-                losses.append(loss.item())
-                step += 1
-                if step % 50 == 0:
-                    print(f"epoch {epoch} size {size} step {step}/{total_steps} loss {np.mean(losses[-50:]):.4f} "
-                          f"{(time.time() - started) / 60:.1f} min", flush=True)
-                if args.max_steps and step >= args.max_steps:
-                    break
-            last_of_phase = epoch == sum(e for _, e in schedule[:schedule.index((size, epochs)) + 1])
-            if size != schedule[-1][0] and not last_of_phase and epoch % args.val_every:
-                continue  # validating costs time; at low resolution a look every few epochs is enough
-            flair = validate(model, images[val_rows], masks[val_rows], patient_index[val_rows], "flair", size)
-            full = validate(model, images[val_rows], masks[val_rows], patient_index[val_rows], "all", size)
-            # only full-size checkpoints can be chosen: the app serves 256 x 256
-            score = flair["dice_mean"] + flair["auc_head"] if size == schedule[-1][0] else -1.0
-            record = {"epoch": epoch, "size": size, "loss": float(np.mean(losses)), "minutes": (time.time() - started) / 60,
-                      "val_flair": flair, "val_all": full}
-            print(json.dumps(record), flush=True)
-            log.write(json.dumps(record) + "\n")
-            log.flush()
-            torch.save({"state": model.state_dict(), "base": args.base, "epoch": epoch}, os.path.join(args.out, "last.pt"))
-            if score > best_score or not os.path.exists(os.path.join(args.out, "best.pt")):
-                best_score = score
-                torch.save({"state": model.state_dict(), "base": args.base, "epoch": epoch}, os.path.join(args.out, "best.pt"))
+    while epoch < args.epochs:
+        epoch += 1
+        model.train()
+        draws = np_rng.choice(len(train_images), size=steps_per_epoch * args.batch_size, p=weights)
+        losses = []
+        for b in range(steps_per_epoch):
+            rows = np.sort(draws[b * args.batch_size:(b + 1) * args.batch_size])
+            x = torch.from_numpy(train_images[rows]).permute(0, 3, 1, 2).float()
+            y = torch.from_numpy(train_masks[rows]).float().unsqueeze(1)
+            x = drop_modalities(x, rng)
+            if args.crop:
+                x, y = random_crop(x, y, args.crop, rng)
+            x, y = augment(x, y, rng)
+            mask_logits, slice_logit = model(normalise(x).contiguous(memory_format=torch.channels_last))
+            has_tumour = (y.sum((1, 2, 3)) > 0).float()
+            loss = (F.binary_cross_entropy_with_logits(mask_logits, y) + soft_dice_loss(mask_logits, y)
+                    + 0.5 * F.binary_cross_entropy_with_logits(slice_logit[:, 0], has_tumour))
+            for group in optimiser.param_groups:
+                group["lr"] = learning_rate(step, total_steps, warmup, args.lr)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            with torch.no_grad():
+                for e, m in zip(ema.state_dict().values(), model.state_dict().values()):
+                    if e.dtype.is_floating_point:
+                        e.mul_(args.ema).add_(m, alpha=1 - args.ema)
+                    else:
+                        e.copy_(m)
+            losses.append(loss.item())
+            step += 1
+            if step % 50 == 0:
+                print(f"epoch {epoch} step {step}/{total_steps} loss {np.mean(losses[-50:]):.4f} "
+                      f"{(time.time() - started) / 60:.1f} min", flush=True)
             if args.max_steps and step >= args.max_steps:
-                return
+                break
+        flair = validate(ema, images[val_rows], masks[val_rows], patient_index[val_rows], "flair")
+        # both input modes share the weights; the second one is looked at every few epochs to save time
+        full = validate(ema, images[val_rows], masks[val_rows], patient_index[val_rows], "all") if epoch % 4 == 0 else None
+        score = flair["dice_mean"]
+        minutes = (time.time() - started) / 60
+        record = {"epoch": epoch, "step": step, "lr": learning_rate(step - 1, total_steps, warmup, args.lr), "loss": float(np.mean(losses)),
+                  "minutes": minutes, "val_flair": flair, "val_all": full}
+        print(json.dumps(record), flush=True)
+        log.write(json.dumps(record) + "\n")
+        log.flush()
+        if score > best_score:
+            best_score = score
+            torch.save({"state": ema.state_dict(), "base": args.base, "epoch": epoch}, best_path + ".tmp")
+            os.replace(best_path + ".tmp", best_path)
+        torch.save({"state": model.state_dict(), "ema": ema.state_dict(), "optimiser": optimiser.state_dict(), "base": args.base,
+                    "step": step, "epoch": epoch, "best_score": best_score, "minutes": minutes, "rng": rng.getstate(),
+                    "np_rng": np_rng.bit_generator.state, "torch_rng": torch.get_rng_state()}, last_path + ".tmp")
+        os.replace(last_path + ".tmp", last_path)  # a kill mid-write never leaves a broken checkpoint
+        if args.max_steps and step >= args.max_steps:
+            return
 
 
 if __name__ == "__main__":
