@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { readNiftiVolume } from '../lib/imaging/nifti-read';
+import { readNiftiVolume } from '../lib/volume/nifti-read';
 
 const fixture = (name: string) => path.join(process.cwd(), 'e2e', 'fixtures', name);
 

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeVolume } from '../lib/analysis/analyze-volume';
 import { DiceAccumulator } from '../lib/evaluation/metrics';
-import { readNiftiVolume } from '../lib/imaging/nifti-read';
+import { readNiftiVolume } from '../lib/volume/nifti-read';
 
 export interface VolumeEvaluationOptions {
   /** 'flair' (default): FLAIR alone; 'all': FLAIR with T1c when the folder has one. */

@@ -15,8 +15,8 @@ import { chooseReadings, channelsFor } from '../lib/analysis/readings';
 import { decodeImage } from '../lib/imaging/decode';
 import { letterbox } from '../lib/imaging/letterbox';
 import { assessMriLikeness, type MriFeatures, type MriLikeness } from '../lib/imaging/mri-likeness';
-import { toEightBit } from '../lib/imaging/nifti-intensity';
-import { readNiftiVolume } from '../lib/imaging/nifti-read';
+import { toEightBit } from '../lib/volume/intensity';
+import { readNiftiVolume } from '../lib/volume/nifti-read';
 import { letterboxPixels } from '../lib/imaging/raster';
 import { readManifest } from '../lib/manifest';
 

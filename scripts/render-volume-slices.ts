@@ -10,11 +10,11 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { letterbox } from '../lib/imaging/letterbox';
-import { chooseSliceAxes } from '../lib/imaging/nifti-axes';
-import { toEightBit } from '../lib/imaging/nifti-intensity';
-import { readNiftiVolume } from '../lib/imaging/nifti-read';
-import { planeToBox } from '../lib/imaging/nifti-resample';
-import { readSlice, sliceGrid } from '../lib/imaging/nifti-slices';
+import { chooseSliceAxes } from '../lib/volume/axes';
+import { toEightBit } from '../lib/volume/intensity';
+import { readNiftiVolume } from '../lib/volume/nifti-read';
+import { planeToBox } from '../lib/volume/resample';
+import { readSlice, sliceGrid } from '../lib/volume/slices';
 
 const SIZE = 256;
 const MIN_HEAD_PIXELS = 64;

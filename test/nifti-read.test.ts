@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { UploadError } from '../lib/errors';
-import { readNiftiVolume } from '../lib/imaging/nifti-read';
+import { readNiftiVolume } from '../lib/volume/nifti-read';
 import { makeNifti } from './fixtures/nifti-synthetic';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));

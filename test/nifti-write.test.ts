@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
-import { readNiftiVolume } from '../lib/imaging/nifti-read';
-import { writeNiftiMask } from '../lib/imaging/nifti-write';
+import { readNiftiVolume } from '../lib/volume/nifti-read';
+import { writeNiftiMask } from '../lib/volume/nifti-write';
 import { makeNifti } from './fixtures/nifti-synthetic';
 
 const arrayBuffer = (bytes: Uint8Array) => new Uint8Array(bytes).buffer;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chooseSliceAxes, describeSliceAxis } from '../lib/imaging/nifti-axes';
-import { readSlice, sliceGrid, writeSlice } from '../lib/imaging/nifti-slices';
+import { chooseSliceAxes, describeSliceAxis } from '../lib/volume/axes';
+import { readSlice, sliceGrid, writeSlice } from '../lib/volume/slices';
 
 const affine = (columns: number[][], offset = [0, 0, 0]) => [0, 1, 2].map((r) => [columns[0][r], columns[1][r], columns[2][r], offset[r]]).concat([[0, 0, 0, 1]]);
 

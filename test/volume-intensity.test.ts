@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findIntensityWindow, toEightBit } from '../lib/imaging/nifti-intensity';
+import { findIntensityWindow, toEightBit } from '../lib/volume/intensity';
 
 test('a z-scored, skull-stripped volume: its constant minimum is the background, the head is windowed to 0..255', () => {
   const voxels = new Float32Array(10_000).fill(-3.6);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { letterbox } from '../lib/imaging/letterbox';
-import { maskOnSlice, planeToBox } from '../lib/imaging/nifti-resample';
+import { maskOnSlice, planeToBox } from '../lib/volume/resample';
 
 test('a 240x240 slice fills the 256 square; a flat plane stays flat', () => {
   const box = letterbox(240, 240, 256);

@@ -1,6 +1,6 @@
-import { axisNames } from '../imaging/nifti-axes';
-import { readSlice } from '../imaging/nifti-slices';
-import { writeNiftiMask } from '../imaging/nifti-write';
+import { axisNames } from '../volume/axes';
+import { readSlice } from '../volume/slices';
+import { writeNiftiMask } from '../volume/nifti-write';
 import { overlayRgba } from '../imaging/overlay';
 import { encodeGreyJpeg, encodePng } from '../imaging/raster';
 import type { SliceFinding, VolumeAnalysis } from './analyze-volume';

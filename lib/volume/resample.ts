@@ -1,4 +1,4 @@
-import type { Letterbox } from './letterbox';
+import type { Letterbox } from '../imaging/letterbox';
 
 // Slices of a volume to the model's square and its map back, in plain loops: one sharp call per slice cost more than the resize itself.
 

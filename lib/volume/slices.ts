@@ -1,4 +1,4 @@
-import type { SliceAxes, VoxelAxis } from './nifti-axes';
+import type { SliceAxes, VoxelAxis } from './axes';
 
 // Axial slices out of a voxel grid and masks back into it, with the flips that put anterior at the top.
 
