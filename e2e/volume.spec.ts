@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { readNiftiVolume } from '../lib/volume/nifti-read';
+import { allValues } from '../lib/volume/scalar-volume';
 
 const fixture = (name: string) => path.join(process.cwd(), 'e2e', 'fixtures', name);
 
 // The expert's whole tumour (label > 0) of BRATS 2013 patient 0001: 111,724 voxels of 1 mm³ = 111.7 mL (nibabel agrees).
-function trueTumourMl(): number {
-  const labels = readNiftiVolume(readFileSync(fixture('brats-pat0001-labels.nii.gz')));
-  const voxels = labels.voxels.reduce((n, v) => n + (v > 0 ? 1 : 0), 0);
+async function trueTumourMl(): Promise<number> {
+  const labels = await readNiftiVolume(readFileSync(fixture('brats-pat0001-labels.nii.gz')));
+  const voxels = allValues(labels).reduce((n, v) => n + (v > 0 ? 1 : 0), 0);
   return (voxels * labels.spacingMm[0] * labels.spacingMm[1] * labels.spacingMm[2]) / 1000;
 }
 
@@ -29,7 +30,7 @@ test('a BRATS FLAIR volume gives a tumour volume near the expert one, a mask to 
   const result = page.getByTestId('volume-result');
   await expect(result).toBeVisible({ timeout: 90_000 });
 
-  const truth = trueTumourMl();
+  const truth = await trueTumourMl();
   expect(truth).toBeCloseTo(111.7, 1);
   const shown = Number((await result.getByTestId('tumour-volume').innerText()).replace(/[^0-9.]/g, ''));
   expect(plausible(shown, truth), `${shown} mL against ${truth.toFixed(1)} mL`).toBe(true);
@@ -39,10 +40,10 @@ test('a BRATS FLAIR volume gives a tumour volume near the expert one, a mask to 
   await expect(download).toHaveAttribute('download', 'brats-pat0001-flair-tumour-mask.nii.gz');
   const href = (await download.getAttribute('href'))!;
   expect(href.startsWith('data:application/gzip;base64,')).toBe(true);
-  const mask = readNiftiVolume(Buffer.from(href.split(',')[1], 'base64'));
+  const mask = await readNiftiVolume(Buffer.from(href.split(',')[1], 'base64'));
   expect(mask.dims).toEqual([240, 240, 155]);
   expect(mask.datatype).toBe('uint8');
-  const maskMl = mask.voxels.reduce((n, v) => n + v, 0) / 1000;
+  const maskMl = allValues(mask).reduce((n, v) => n + v, 0) / 1000;
   expect(maskMl.toFixed(1)).toBe(shown.toFixed(1));
 
   // the slice with the most tumour is shown first, with its overlay; the slider steps to another slice
@@ -61,13 +62,13 @@ test('the API answers with the same volume, and refuses a PNG', async ({ request
   });
   expect(response.status()).toBe(200);
   const body = await response.json();
-  expect(plausible(body.tumourVolumeMl, trueTumourMl())).toBe(true);
+  expect(plausible(body.tumourVolumeMl, await trueTumourMl())).toBe(true);
   expect(body.shape).toEqual([240, 240, 155]);
   expect(body.spacingMm).toEqual([1, 1, 1]);
   expect(body.axis.name).toBe('k');
   expect(body.slices.length).toBeGreaterThan(100);
   expect(body.slices.filter((s: { tumourAreaPx: number }) => s.tumourAreaPx > 0).length).toBe(body.tumourSlices);
-  expect(readNiftiVolume(Buffer.from(body.maskNiftiBase64, 'base64')).dims).toEqual([240, 240, 155]);
+  expect((await readNiftiVolume(Buffer.from(body.maskNiftiBase64, 'base64'))).dims).toEqual([240, 240, 155]);
   expect(body.timingsMs.total).toBeGreaterThan(0);
 
   const png = await request.post('/api/volume', {

@@ -1,6 +1,6 @@
 // The three error tiers: bad input (4xx, shown as is), a busy server (503), and the model missing (a setup fault).
 
-export type UploadErrorStatus = 400 | 413 | 415 | 422;
+export type UploadErrorStatus = 400 | 403 | 408 | 411 | 413 | 415 | 422;
 
 /** Something wrong with what was uploaded; the message is written for the person who sent it. */
 export class UploadError extends Error {
@@ -8,6 +8,11 @@ export class UploadError extends Error {
     super(message);
     this.name = 'UploadError';
   }
+}
+
+/** Two files in one field is ambiguous: refused rather than silently analysing one of them. */
+export function tooManyFiles(field: string, count?: number): UploadError {
+  return new UploadError(count ? `Send one file in the field "${field}", not ${count}.` : `Send one file in each field (${field}).`, 400);
 }
 
 /** Too many analyses waiting; the client should try again shortly. */

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { analyzeVolume } from '../lib/analysis/analyze-volume';
 import { DiceAccumulator } from '../lib/evaluation/metrics';
 import { readNiftiVolume } from '../lib/volume/nifti-read';
+import { allValues } from '../lib/volume/scalar-volume';
 
 export interface VolumeEvaluationOptions {
   /** 'flair' (default): FLAIR alone; 'all': FLAIR with T1c when the folder has one. */
@@ -41,9 +42,8 @@ export async function evaluateVolumes(dir: string, options: VolumeEvaluationOpti
     }
     const t1cFile = modalities === 'all' ? findFile(folder, /t1c/i) : undefined;
     const analysis = await analyzeVolume({ flair: readFileSync(flairFile), t1c: t1cFile ? readFileSync(t1cFile) : undefined });
-    const labels = readNiftiVolume(readFileSync(labelFile), 'The label volume');
-    const truth = new Uint8Array(labels.voxels.length);
-    for (let i = 0; i < truth.length; i++) truth[i] = labels.voxels[i] > 0 ? 1 : 0;
+    const labels = await readNiftiVolume(readFileSync(labelFile), 'The label volume');
+    const truth = Uint8Array.from(allValues(labels), (v) => (v > 0 ? 1 : 0));
     const dice = new DiceAccumulator();
     dice.add(analysis.mask, truth);
     const voxelMl = (labels.spacingMm[0] * labels.spacingMm[1] * labels.spacingMm[2]) / 1000;

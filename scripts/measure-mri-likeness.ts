@@ -15,7 +15,8 @@ import { chooseReadings, channelsFor } from '../lib/analysis/readings';
 import { decodeImage } from '../lib/imaging/decode';
 import { letterbox } from '../lib/imaging/letterbox';
 import { assessMriLikeness, type MriFeatures, type MriLikeness } from '../lib/imaging/mri-likeness';
-import { toEightBit } from '../lib/volume/intensity';
+import { findIntensityWindow, toEightBit } from '../lib/volume/intensity';
+import { allValues } from '../lib/volume/scalar-volume';
 import { readNiftiVolume } from '../lib/volume/nifti-read';
 import { letterboxPixels } from '../lib/imaging/raster';
 import { readManifest } from '../lib/manifest';
@@ -103,8 +104,10 @@ async function bratsSamples(): Promise<Sample[]> {
   for (const patient of readdirSync(bratsDir).filter((d) => d.startsWith('brats')).sort()) {
     const file = path.join(bratsDir, patient, 'Flair_subtrMeanDivStd.nii.gz');
     if (!existsSync(file)) continue;
-    const volume = readNiftiVolume(readFileSync(file), 'FLAIR');
-    const { pixels, head } = toEightBit(volume.voxels);
+    const volume = await readNiftiVolume(readFileSync(file), 'FLAIR');
+    const values = allValues(volume);
+    const pixels = new Uint8Array(values.length), head = new Uint8Array(values.length);
+    toEightBit(values, await findIntensityWindow(volume), pixels, head);
     const [nx, ny, nz] = volume.dims;
     for (let k = 0; k < nz; k++) {
       const slice = pixels.slice(k * nx * ny, (k + 1) * nx * ny);

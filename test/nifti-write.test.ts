@@ -5,27 +5,29 @@ import { gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { readNiftiVolume } from '../lib/volume/nifti-read';
 import { writeNiftiMask } from '../lib/volume/nifti-write';
+import { allValues } from '../lib/volume/scalar-volume';
 import { makeNifti } from './fixtures/nifti-synthetic';
 
 const arrayBuffer = (bytes: Uint8Array) => new Uint8Array(bytes).buffer;
 
-function roundTrip(upload: Uint8Array) {
-  const source = readNiftiVolume(upload);
-  const mask = Uint8Array.from(source.voxels, (_, i) => (i % 3 === 0 ? 1 : 0));
-  const written = writeNiftiMask(source, mask);
+async function roundTrip(upload: Uint8Array) {
+  const source = await readNiftiVolume(upload);
+  const mask = Uint8Array.from(source.stored, (_, i) => (i % 3 === 0 ? 1 : 0));
+  const written = await writeNiftiMask(source, mask);
   const bytes = gunzipSync(written);
   const sourceHeader = nifti.readHeader(arrayBuffer(upload)) as nifti.NIFTI1;
   const header = nifti.readHeader(arrayBuffer(bytes)) as nifti.NIFTI1;
-  return { source, mask, bytes, header, sourceHeader, reread: readNiftiVolume(written) };
+  const reread = await readNiftiVolume(written);
+  return { source, mask, bytes, header, sourceHeader, reread: { ...reread, voxels: allValues(reread) } };
 }
 
-test('the mask is uint8 0/1 on the same grid, with the same affine, pixdim and codes (read back with nifti-reader-js)', () => {
+test('the mask is uint8 0/1 on the same grid, with the same affine, pixdim and codes (read back with nifti-reader-js)', async () => {
   const upload = makeNifti({
     dims: [5, 4, 3], datatype: 'int16', pixdim: [0.9, 0.9, 3], slope: 2, intercept: -5, gzip: true,
     qform: { code: 1, b: 0, c: 0, d: 1, offset: [10, -20, 30] },
     sform: { code: 2, rows: [[0, -0.9, 0, 10], [0.9, 0, 0, -20], [0, 0, 3, 30]] },
   });
-  const { source, mask, bytes, header, sourceHeader, reread } = roundTrip(gunzipSync(upload));
+  const { source, mask, bytes, header, sourceHeader, reread } = await roundTrip(gunzipSync(upload));
   assert.equal(header.datatypeCode, 2);
   assert.equal(header.numBitsPerVoxel, 8);
   assert.equal(header.scl_slope, 1);
@@ -44,19 +46,29 @@ test('the mask is uint8 0/1 on the same grid, with the same affine, pixdim and c
   assert.equal(bytes.length, 352 + 60);
 });
 
-test('a nibabel file whose qform outranks its sform keeps both, byte for byte', () => {
+test('a nibabel file whose qform outranks its sform keeps both, byte for byte', async () => {
   const upload = gunzipSync(readFileSync(new URL('./fixtures/nifti-coronal-int16-scaled.nii.gz', import.meta.url)));
-  const { bytes, reread, source } = roundTrip(upload);
+  const { bytes, reread, source } = await roundTrip(upload);
   assert.deepEqual(bytes.subarray(252, 328), upload.subarray(252, 328)); // qform_code .. srow_z
   assert.deepEqual(bytes.subarray(76, 108), upload.subarray(76, 108)); // pixdim
   assert.deepEqual(reread.affine, source.affine);
   assert.deepEqual(reread.dims, [6, 8, 5]);
 });
 
-test('a big-endian upload gives a big-endian mask that reads back', () => {
+test('a big-endian upload gives a big-endian mask that reads back', async () => {
   const upload = new Uint8Array(readFileSync(new URL('./fixtures/nifti-bigendian-float64.nii', import.meta.url)));
-  const { header, reread, mask } = roundTrip(upload);
+  const { header, reread, mask } = await roundTrip(upload);
   assert.equal(header.littleEndian, false);
   assert.deepEqual(Array.from(reread.voxels), Array.from(mask));
   assert.deepEqual(reread.spacingMm, [2, 2, 2]);
+});
+
+test('a volume with no NIfTI header of its own (DICOM) gets one whose sform is its affine', async () => {
+  const affine = [[-0.5, 0, 0, 120], [0, -0.5, 0, 110], [0, 0, 2, -40], [0, 0, 0, 1]];
+  const written = await writeNiftiMask({ dims: [3, 2, 2], spacingMm: [0.5, 0.5, 2], affine }, new Uint8Array(12).fill(1));
+  const reread = await readNiftiVolume(written);
+  assert.equal(reread.affineSource, 'sform');
+  assert.deepEqual(reread.affine, affine);
+  assert.deepEqual(reread.spacingMm, [0.5, 0.5, 2]);
+  assert.deepEqual(Array.from(allValues(reread)), new Array(12).fill(1));
 });

@@ -1,11 +1,23 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findIntensityWindow, toEightBit } from '../lib/volume/intensity';
+import { findIntensityWindow, toEightBit as windowToEightBit } from '../lib/volume/intensity';
+import type { ScalarVolume } from '../lib/volume/scalar-volume';
 
-test('a z-scored, skull-stripped volume: its constant minimum is the background, the head is windowed to 0..255', () => {
+const asVolume = (voxels: Float32Array): ScalarVolume => ({
+  dims: [voxels.length, 1, 1], spacingMm: [1, 1, 1], affine: [], affineSource: 'pixdim', datatype: 'float32', stored: voxels, slope: 1, intercept: 0,
+});
+
+async function toEightBit(voxels: Float32Array) {
+  const window = await findIntensityWindow(asVolume(voxels));
+  const pixels = new Uint8Array(voxels.length), head = new Uint8Array(voxels.length);
+  windowToEightBit(voxels, window, pixels, head);
+  return { pixels, head, window };
+}
+
+test('a z-scored, skull-stripped volume: its constant minimum is the background, the head is windowed to 0..255', async () => {
   const voxels = new Float32Array(10_000).fill(-3.6);
   for (let i = 0; i < 4000; i++) voxels[i] = -2 + (i / 4000) * 6; // head: -2 .. 4
-  const { pixels, head, window } = toEightBit(voxels);
+  const { pixels, head, window } = await toEightBit(voxels);
   assert.ok(Math.abs(window.background! - -3.6) < 1e-6);
   assert.ok(window.low > -2 && window.low < -1.9, `low ${window.low}`);
   assert.ok(window.high > 3.9 && window.high <= 4.01, `high ${window.high}`);
@@ -15,18 +27,18 @@ test('a z-scored, skull-stripped volume: its constant minimum is the background,
   assert.ok(Math.abs(pixels[2000] - 128) <= 2, `middle ${pixels[2000]}`);
 });
 
-test('zero background in an unsigned scan, with NaN voxels left out of the head', () => {
+test('zero background in an unsigned scan, with NaN voxels left out of the head', async () => {
   const voxels = new Float32Array(1000);
   for (let i = 0; i < 500; i++) voxels[i] = 100 + i;
   voxels[600] = NaN;
-  const { head } = toEightBit(voxels);
-  assert.equal(findIntensityWindow(voxels).background, 0);
+  const { head } = await toEightBit(voxels);
+  assert.equal((await findIntensityWindow(asVolume(voxels))).background, 0);
   assert.equal(head[600], 0);
   assert.equal(head.reduce((a, b) => a + b, 0), 500);
 });
 
-test('no dominant value: every finite voxel is head', () => {
+test('no dominant value: every finite voxel is head', async () => {
   const voxels = Float32Array.from({ length: 1000 }, (_, i) => i * 0.37);
-  assert.equal(findIntensityWindow(voxels).background, null);
-  assert.equal(toEightBit(voxels).head.reduce((a, b) => a + b, 0), 1000);
+  assert.equal((await findIntensityWindow(asVolume(voxels))).background, null);
+  assert.equal((await toEightBit(voxels)).head.reduce((a, b) => a + b, 0), 1000);
 });

@@ -9,6 +9,7 @@ import { countOn, thresholdMask } from '../imaging/overlay';
 import { letterboxPixels, resizeGrey } from '../imaging/raster';
 import { loadTumourModel, type SlicePrediction, type TumourModel } from '../model/tumour-model';
 import { chooseReadings, channelsFor, flairChannel, type Reading, type ReadingChoice } from './readings';
+import type { Reservation } from './memory-budget';
 import { analysisQueue, WorkQueue } from './work-queue';
 
 const globalForSlices = globalThis as unknown as { __slicePreparation?: WorkQueue };
@@ -47,10 +48,14 @@ export interface SliceAnalysis {
   timingsMs: { decode: number; preprocess: number; inference: number; postprocess: number; total: number };
 }
 
-async function decodeAll(upload: SliceUpload) {
-  const flair = await decodeImage(upload.flair, 'The FLAIR image');
-  const t1 = upload.t1 ? await decodeImage(upload.t1, 'The T1 image') : undefined;
-  const t1c = upload.t1c ? await decodeImage(upload.t1c, 'The T1c image') : undefined;
+// Decoded RGB, the readings' channel copies and sharp's own buffers, per pixel of the upload
+const DECODED_BYTES_PER_PIXEL = 9;
+
+async function decodeAll(upload: SliceUpload, memory?: Reservation) {
+  const admit = (width: number, height: number) => memory?.grow(width * height * DECODED_BYTES_PER_PIXEL);
+  const flair = await decodeImage(upload.flair, 'The FLAIR image', admit);
+  const t1 = upload.t1 ? await decodeImage(upload.t1, 'The T1 image', admit) : undefined;
+  const t1c = upload.t1c ? await decodeImage(upload.t1c, 'The T1c image', admit) : undefined;
   return { flair, t1, t1c };
 }
 
@@ -84,7 +89,7 @@ async function toResult(
 }
 
 /** Upload -> decode -> preprocess (the manifest's contract) -> model -> domain result. */
-export async function analyzeSlice(upload: SliceUpload): Promise<SliceAnalysis> {
+export async function analyzeSlice(upload: SliceUpload, options: { memory?: Reservation } = {}): Promise<SliceAnalysis> {
   const release = analysisQueue.admit();
   try {
     const started = performance.now();
@@ -92,7 +97,7 @@ export async function analyzeSlice(upload: SliceUpload): Promise<SliceAnalysis> 
     const size = model.inputSize;
     const { flair, box, readings, pixelsByReading, input, decodeMs, preprocessMs } = await preparation.run(async () => {
       const decodeStarted = performance.now();
-      const { flair, t1, t1c } = await decodeAll(upload);
+      const { flair, t1, t1c } = await decodeAll(upload, options.memory);
       const decoded = performance.now();
       const box = letterbox(flair.width, flair.height, size);
       const readings = chooseReadings(flair, Boolean(t1 || t1c), upload.reading);

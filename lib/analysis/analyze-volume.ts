@@ -2,15 +2,17 @@ import { performance } from 'node:perf_hooks';
 import { UploadError } from '../errors';
 import { MIN_IMAGE_SIDE } from '../limits';
 import type { Normalisation } from '../manifest';
-import { chooseSliceAxes, describeSliceAxis, type SliceAxes } from '../volume/axes';
-import { toEightBit } from '../volume/intensity';
-import { readNiftiVolume, type AffineSource, type NiftiDatatype, type NiftiVolume } from '../volume/nifti-read';
-import { maskOnSlice, planeToBox } from '../volume/resample';
-import { readSlice, sliceGrid, writeSlice, type SliceGrid } from '../volume/slices';
-import type { MaskGrid } from '../volume/nifti-write';
 import { letterbox, type Letterbox } from '../imaging/letterbox';
-import { histogram, scaleFromHistogram, toModelInput } from '../imaging/normalise';
+import { scaleFromHistogram, toModelInput } from '../imaging/normalise';
 import { loadTumourModel, type SlicePrediction, type TumourModel } from '../model/tumour-model';
+import { chooseSliceAxes, describeSliceAxis, type SliceAxes } from '../volume/axes';
+import { findIntensityWindow, sliceReader, surveyVolume } from '../volume/intensity';
+import { openNifti } from '../volume/nifti-read';
+import type { MaskGrid } from '../volume/nifti-write';
+import { maskOnSlice, planeToBox } from '../volume/resample';
+import type { GeometrySource, ScalarVolume, VoxelType } from '../volume/scalar-volume';
+import { sliceGrid, writeSlice, type SliceGrid } from '../volume/slices';
+import type { Reservation } from './memory-budget';
 import { analysisQueue } from './work-queue';
 
 export interface VolumeUpload {
@@ -31,8 +33,8 @@ export interface SliceFinding {
 export interface VolumeAnalysis {
   shape: [number, number, number];
   spacingMm: [number, number, number];
-  datatype: NiftiDatatype;
-  affineSource: AffineSource;
+  datatype: VoxelType;
+  affineSource: GeometrySource;
   axes: SliceAxes;
   axisDescription: string;
   grid: SliceGrid;
@@ -43,8 +45,8 @@ export interface VolumeAnalysis {
   tumourSlices: number;
   /** 1 = predicted tumour, in the upload's voxel order. */
   mask: Uint8Array;
-  /** The FLAIR volume as the model saw it (8-bit, before scaling), for pictures. */
-  flairPixels: Uint8Array;
+  /** One FLAIR slice as the model saw it (8-bit, before scaling), for pictures; read from the volume when asked. */
+  flairSlice: (index: number) => Uint8Array;
   maskGrid: MaskGrid;
   thresholds: { slice: number; mask: number };
   model: { name: string; version: string };
@@ -56,7 +58,7 @@ export interface VolumeAnalysis {
 // (activations outgrow the cache); small batches also let slice requests in between.
 const DEFAULT_BATCH_SIZE = 2;
 
-function checkSameGrid(flair: NiftiVolume, t1c: NiftiVolume): void {
+function checkSameGrid(flair: ScalarVolume, t1c: ScalarVolume): void {
   if (flair.dims.some((n, d) => n !== t1c.dims[d])) {
     throw new UploadError(`The T1c volume is ${t1c.dims.join('×')} voxels but the FLAIR volume is ${flair.dims.join('×')}; they must be on the same grid (resample the T1c onto the FLAIR first).`, 422);
   }
@@ -67,44 +69,25 @@ function checkSameGrid(flair: NiftiVolume, t1c: NiftiVolume): void {
   }
 }
 
-/** One scale per channel for the whole volume, by the manifest's rule over the histogram of every slice. */
-function volumeScales(flair: Uint8Array, t1c: Uint8Array | undefined, rule: Normalisation): [number, number, number] {
-  const flairScale = scaleFromHistogram(histogram(flair), rule);
-  return [flairScale, flairScale, t1c ? scaleFromHistogram(histogram(t1c), rule) : flairScale];
-}
-
-/** Each slice's head area, one pass over the head mask. */
-function headAreas(head: Uint8Array, grid: SliceGrid): number[] {
-  const slice = new Uint8Array(grid.width * grid.height);
-  return Array.from({ length: grid.count }, (_, index) => {
-    readSlice(head, grid, index, slice);
-    let n = 0;
-    for (let i = 0; i < slice.length; i++) n += slice[i];
-    return n;
-  });
-}
-
-interface Channels {
-  flair: Uint8Array;
-  t1c?: Uint8Array;
-}
+type SliceRead = (index: number, pixels: Uint8Array, head?: Uint8Array) => Uint8Array;
 
 interface Run {
   model: TumourModel;
   grid: SliceGrid;
   box: Letterbox;
   toBox: (plane: Uint8Array, into: Uint8Array) => Uint8Array;
-  channels: Channels;
+  flair: SliceRead;
+  t1c?: SliceRead;
   scales: [number, number, number];
 }
 
 /** Interleaved T1, FLAIR, T1c pixels of one slice in the model's square; a missing T1 or T1c is FLAIR, as in training. */
 function boxedSlice(run: Run, index: number): Uint8Array {
-  const { grid, box, channels } = run;
+  const { grid, box } = run;
   const plane = new Uint8Array(grid.width * grid.height);
   const area = box.size * box.size;
-  const flair = run.toBox(readSlice(channels.flair, grid, index, plane), new Uint8Array(area));
-  const t1c = channels.t1c ? run.toBox(readSlice(channels.t1c, grid, index, plane), new Uint8Array(area)) : flair;
+  const flair = run.toBox(run.flair(index, plane), new Uint8Array(area));
+  const t1c = run.t1c ? run.toBox(run.t1c(index, plane), new Uint8Array(area)) : flair;
   const pixels = new Uint8Array(area * 3);
   for (let i = 0; i < area; i++) {
     pixels[i * 3] = flair[i];
@@ -136,14 +119,29 @@ function chunks<T>(items: T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
+/** The scale of each channel for the whole volume, by the manifest's rule over the histogram of every slice. */
+function volumeScales(flair: Float64Array, t1c: Float64Array | undefined, rule: Normalisation): [number, number, number] {
+  const flairScale = scaleFromHistogram(flair, rule);
+  return [flairScale, flairScale, t1c ? scaleFromHistogram(t1c, rule) : flairScale];
+}
+
+/** Uploads -> volumes, with the memory they and the mask will take admitted from their headers before unpacking. */
+async function readVolumes(upload: VolumeUpload, memory?: Reservation): Promise<{ flair: ScalarVolume; t1c?: ScalarVolume }> {
+  const flair = await openNifti(upload.flair, 'The FLAIR volume');
+  const t1c = upload.t1c ? await openNifti(upload.t1c, 'The T1c volume') : undefined;
+  const voxels = flair.header.dims[0] * flair.header.dims[1] * flair.header.dims[2];
+  memory?.grow(flair.readBytes + (t1c?.readBytes ?? 0) + voxels); // the mask is one byte a voxel
+  return { flair: await flair.read(), t1c: await t1c?.read() };
+}
+
 /** NIfTI upload -> axial slices along the superior-inferior axis -> model in batches -> tumour mask and volume. */
-export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?: number } = {}): Promise<VolumeAnalysis> {
+export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?: number; memory?: Reservation } = {}): Promise<VolumeAnalysis> {
   const release = analysisQueue.admit();
   try {
     const started = performance.now();
     const model = await loadTumourModel();
-    const flairVolume = readNiftiVolume(upload.flair, 'The FLAIR volume');
-    const t1cVolume = upload.t1c ? readNiftiVolume(upload.t1c, 'The T1c volume') : undefined;
+    const volumes = await readVolumes(upload, options.memory);
+    const flairVolume = volumes.flair, t1cVolume = volumes.t1c;
     if (t1cVolume) checkSameGrid(flairVolume, t1cVolume);
     const axes = chooseSliceAxes(flairVolume.affine);
     const grid = sliceGrid(flairVolume.dims, flairVolume.spacingMm, axes);
@@ -152,15 +150,17 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
     }
     const read = performance.now();
 
-    const flair = toEightBit(flairVolume.voxels);
-    const channels: Channels = { flair: flair.pixels, t1c: t1cVolume ? toEightBit(t1cVolume.voxels).pixels : undefined };
+    const flairWindow = await findIntensityWindow(flairVolume);
+    const flair = sliceReader(flairVolume, flairWindow, grid);
+    const t1c = t1cVolume ? sliceReader(t1cVolume, await findIntensityWindow(t1cVolume), grid) : undefined;
+    const survey = await surveyVolume(flairVolume, flairWindow, grid);
+    const t1cHistogram = t1cVolume ? (await surveyVolume(t1cVolume, await findIntensityWindow(t1cVolume), grid)).histogram : undefined;
     const { normalisation, thresholds } = model.manifest;
     // the letterbox keeps the slice's shape in millimetres, so anisotropic pixels are not squashed
     const box = letterbox(grid.width * grid.columnSpacingMm, grid.height * grid.rowSpacingMm, model.inputSize);
     const toBox = planeToBox(grid.width, grid.height, box);
-    const run: Run = { model, grid, box, toBox, channels, scales: volumeScales(channels.flair, channels.t1c, normalisation) };
-    const areas = headAreas(flair.head, grid);
-    const slices: SliceFinding[] = areas.map((headAreaPx, index) => ({
+    const run: Run = { model, grid, box, toBox, flair, t1c, scales: volumeScales(survey.histogram, t1cHistogram, normalisation) };
+    const slices: SliceFinding[] = survey.headAreas.map((headAreaPx, index) => ({
       index, headAreaPx, analysed: headAreaPx >= normalisation.minForegroundPixels, probability: 0, tumourAreaPx: 0,
     }));
     if (!slices.some((s) => s.analysed)) {
@@ -169,8 +169,8 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
     const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
     const batches = chunks(slices.filter((s) => s.analysed).map((s) => s.index), batchSize);
 
-    const mask = new Uint8Array(flair.pixels.length);
-    const headSlice = new Uint8Array(grid.width * grid.height);
+    const mask = new Uint8Array(flairVolume.stored.length);
+    const headSlice = new Uint8Array(grid.width * grid.height), flairPlane = new Uint8Array(headSlice.length);
     let inferenceMs = 0, postprocessMs = 0;
     let preprocessMs = performance.now() - read;
     const timed = <T>(work: () => T): [T, number] => {
@@ -198,7 +198,8 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
         for (const [i, index] of batch.entries()) {
           const finding = slices[index];
           finding.probability = predictions[i].sliceProbability;
-          const sliceTumour = sliceMask(run, predictions[i], readSlice(flair.head, grid, index, headSlice));
+          flair(index, flairPlane, headSlice);
+          const sliceTumour = sliceMask(run, predictions[i], headSlice);
           if (!sliceTumour) continue;
           for (let p = 0; p < sliceTumour.length; p++) finding.tumourAreaPx += sliceTumour[p];
           writeSlice(mask, grid, index, sliceTumour);
@@ -223,8 +224,8 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
       tumourVolumeMl: tumourVoxels * voxelMl,
       tumourSlices: slices.filter((s) => s.tumourAreaPx > 0).length,
       mask,
-      flairPixels: flair.pixels,
-      maskGrid: { dims: flairVolume.dims, header: flairVolume.header, littleEndian: flairVolume.littleEndian },
+      flairSlice: (index) => flair(index, new Uint8Array(grid.width * grid.height)),
+      maskGrid: { dims: flairVolume.dims, spacingMm: flairVolume.spacingMm, affine: flairVolume.affine, niftiHeader: flairVolume.niftiHeader },
       thresholds: { slice: thresholds.slice, mask: thresholds.mask },
       model: { name: model.manifest.model.name, version: model.manifest.model.version },
       batchSize,

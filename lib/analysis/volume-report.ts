@@ -12,9 +12,8 @@ const MAX_FRAMES = 80;
 const FRAME_DISPLAY_WIDTH = 360;
 
 /** The predicted mask as a .nii.gz on the upload's grid. */
-export function maskNiftiGz(analysis: VolumeAnalysis): Buffer {
-  const bytes = writeNiftiMask(analysis.maskGrid, analysis.mask);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export function maskNiftiGz(analysis: VolumeAnalysis): Promise<Buffer> {
+  return writeNiftiMask(analysis.maskGrid, analysis.mask);
 }
 
 const analysedSlices = (analysis: VolumeAnalysis) => analysis.slices.filter((s) => s.analysed);
@@ -29,7 +28,7 @@ function axisBody(analysis: VolumeAnalysis) {
   };
 }
 
-export function volumeApiBody(analysis: VolumeAnalysis) {
+export async function volumeApiBody(analysis: VolumeAnalysis) {
   return {
     tumourVolumeMl: analysis.tumourVolumeMl,
     tumourSlices: analysis.tumourSlices,
@@ -42,7 +41,7 @@ export function volumeApiBody(analysis: VolumeAnalysis) {
     modalities: analysis.modalities,
     datatype: analysis.datatype,
     thresholds: analysis.thresholds,
-    maskNiftiBase64: maskNiftiGz(analysis).toString('base64'),
+    maskNiftiBase64: (await maskNiftiGz(analysis)).toString('base64'),
     model: analysis.model,
     timingsMs: analysis.timingsMs,
   };
@@ -97,7 +96,7 @@ function startSlice(analysed: SliceFinding[]): number {
 async function frame(analysis: VolumeAnalysis, finding: SliceFinding): Promise<SliceFrame> {
   const { grid } = analysis;
   const area = grid.width * grid.height;
-  const flair = readSlice(analysis.flairPixels, grid, finding.index, new Uint8Array(area));
+  const flair = analysis.flairSlice(finding.index);
   const jpeg = await encodeGreyJpeg(flair, grid.width, grid.height);
   let overlaySrc: string | null = null;
   if (finding.tumourAreaPx > 0) {
@@ -126,7 +125,7 @@ export async function volumeView(analysis: VolumeAnalysis, options: { uploadName
   const frameStep = Math.max(1, Math.ceil(analysed.length / MAX_FRAMES));
   const chosen = analysed.filter((s, i) => i % frameStep === 0 || s.index === startIndex);
   const frames = await Promise.all(chosen.map((finding) => frame(analysis, finding)));
-  const mask = maskNiftiGz(analysis);
+  const mask = await maskNiftiGz(analysis);
   const { grid } = analysis;
   const aspect = (grid.height * grid.rowSpacingMm) / (grid.width * grid.columnSpacingMm);
   return {

@@ -1,14 +1,20 @@
-import { Readable, Writable } from 'node:stream';
+import { Readable, Transform, Writable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import formidable, { errors as formidableErrors } from 'formidable';
-import { UploadError } from '../errors';
+import formidable, { errors as formidableErrors, multipart } from 'formidable';
+import { tooManyFiles, UploadError } from '../errors';
+import { megabytes } from '../format';
+import { BODY_IDLE_TIMEOUT_MS, MULTIPART_OVERHEAD_BYTES } from '../limits';
+import type { Reservation } from '../analysis/memory-budget';
 import type { UploadedFile } from '../validation/upload';
+import { ByteSink } from './byte-sink';
 
-// Streams a multipart body through formidable with limits enforced while it arrives; files stay in memory.
+// Streams a multipart body through formidable with every limit enforced while it arrives; files stay in memory.
 
 export interface MultipartLimits {
   maxTotalBytes: number;
   fileFields: readonly string[];
+  /** The request's memory: the body is reserved as it arrives (the declared length up front). */
+  memory: Reservation;
 }
 
 export interface ParsedMultipart {
@@ -16,70 +22,131 @@ export interface ParsedMultipart {
   fields: Record<string, string>;
 }
 
-const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+const MAX_FIELDS_BYTES = 64 * 1024;
+
+/** The boundary of a multipart/form-data body; the media type must be exactly that, not merely contain it. */
+export function multipartBoundary(contentType: string | null, fileFields: readonly string[]): string {
+  const [mediaType, ...parameters] = (contentType ?? '').split(';');
+  if (mediaType.trim().toLowerCase() !== 'multipart/form-data') {
+    throw new UploadError(`Send the files as multipart/form-data (fields: ${fileFields.join(', ')}).`, 415);
+  }
+  const boundary = parameters.map((p) => p.trim()).find((p) => p.toLowerCase().startsWith('boundary='))?.slice('boundary='.length).replace(/^"(.*)"$/, '$1');
+  if (!boundary || boundary.length > 70) throw new UploadError('The multipart/form-data body has no valid boundary in its Content-Type.', 400);
+  return boundary;
+}
+
+/** Counts body bytes whether or not a length was declared, reserves them, and cuts off a body that stops moving. */
+function guardedBody(body: ReadableStream<Uint8Array>, limit: number, memory: Reservation, declared: number | null): Readable {
+  let received = 0;
+  let idle: NodeJS.Timeout | undefined;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      if (received > limit) return done(new UploadError(`The upload is larger than the limit of ${megabytes(limit - MULTIPART_OVERHEAD_BYTES)}.`, 413));
+      try {
+        if (declared === null || received > declared) memory.growTo(received);
+      } catch (error) {
+        return done(error as Error);
+      }
+      arm();
+      done(null, chunk);
+    },
+    flush(done) {
+      clearTimeout(idle);
+      done();
+    },
+  });
+  const source = Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>);
+  const arm = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      const error = new UploadError(`The upload stopped: nothing arrived for ${BODY_IDLE_TIMEOUT_MS / 1000} seconds.`, 408);
+      counter.destroy(error);
+      source.destroy(error);
+    }, BODY_IDLE_TIMEOUT_MS);
+  };
+  arm();
+  counter.on('close', () => clearTimeout(idle));
+  // errors of the source end the counter too; the rest of a refused body is discarded, not read into memory
+  source.on('error', (error) => counter.destroy(error));
+  return source.pipe(counter);
+}
+
+function toUploadError(error: unknown, limits: MultipartLimits): Error {
+  if (error instanceof UploadError || (error as Error)?.name === 'ServerBusyError') return error as Error;
+  const code = (error as { code?: number }).code;
+  if (code === formidableErrors.biggerThanMaxFileSize || code === formidableErrors.biggerThanTotalMaxFileSize) {
+    return new UploadError(`The upload is larger than the limit of ${megabytes(limits.maxTotalBytes)}.`, 413);
+  }
+  if (code === formidableErrors.maxFilesExceeded) return tooManyFiles(limits.fileFields.join(', '));
+  if (code === formidableErrors.maxFieldsExceeded) return new UploadError('The upload could not be read: it has too many text fields.', 400);
+  if (code === formidableErrors.maxFieldsSizeExceeded) return new UploadError('The upload\'s text fields are too large.', 413);
+  return new UploadError('The upload could not be read: the multipart body is malformed or was cut off.', 400);
+}
 
 export async function parseMultipart(request: Request, limits: MultipartLimits): Promise<ParsedMultipart> {
-  const contentType = request.headers.get('content-type') ?? '';
-  if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
-    throw new UploadError(`Send the files as multipart/form-data (fields: ${limits.fileFields.join(', ')}).`, 415);
-  }
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limits.maxTotalBytes + 64 * 1024) {
+  const contentType = request.headers.get('content-type');
+  multipartBoundary(contentType, limits.fileFields);
+  const limit = limits.maxTotalBytes + MULTIPART_OVERHEAD_BYTES;
+  const lengthHeader = request.headers.get('content-length');
+  const declared = lengthHeader !== null && /^\d{1,15}$/.test(lengthHeader.trim()) ? Number(lengthHeader) : null;
+  if (declared !== null && declared > limit) {
     throw new UploadError(`The upload is ${megabytes(declared)}; the limit is ${megabytes(limits.maxTotalBytes)}.`, 413);
   }
   if (!request.body) throw new UploadError('The request has no body.', 400);
+  if (declared !== null) limits.memory.growTo(declared);
 
-  const buffers = new Map<string, Buffer[]>();
+  const sinks = new Map<string, ByteSink>();
+  let preallocate = declared ?? 256 * 1024; // the declared length for the first file (usually the only one), then small
   const form = formidable({
+    enabledPlugins: [multipart], // octet-stream, JSON and urlencoded bodies would be buffered whole
     maxFiles: limits.fileFields.length,
     maxFileSize: limits.maxTotalBytes,
     maxTotalFileSize: limits.maxTotalBytes,
     maxFields: 8,
-    maxFieldsSize: 64 * 1024,
+    maxFieldsSize: MAX_FIELDS_BYTES,
     allowEmptyFiles: true,
     minFileSize: 0,
     filter: ({ name }) => name !== null && limits.fileFields.includes(name),
-    // keep uploads in memory: nothing is written to disk
+    // keep uploads in memory, one buffer each: nothing is written to disk
     fileWriteStreamHandler: (file) => {
-      const chunks: Buffer[] = [];
-      buffers.set((file as unknown as { newFilename: string }).newFilename, chunks);
+      const sink = new ByteSink(Math.min(preallocate, limit));
+      preallocate = 256 * 1024;
+      sinks.set((file as unknown as { newFilename: string }).newFilename, sink);
       return new Writable({
         write(chunk: Buffer, _encoding, done) {
-          chunks.push(chunk);
+          sink.write(chunk);
           done();
         },
       });
     },
   });
+  // A file part without a Content-Type (Python's requests sends none) is still a file: read it by its bytes.
+  const handlePart = (form as unknown as { _handlePart(part: { name: string | null; mimetype: string | null }): void })._handlePart.bind(form);
+  form.onPart = (part) => {
+    if (part.name !== null && limits.fileFields.includes(part.name) && !part.mimetype) part.mimetype = 'application/octet-stream';
+    handlePart(part);
+  };
 
-  const stream = Readable.fromWeb(request.body as unknown as WebReadableStream<Uint8Array>);
-  const incoming = Object.assign(stream, { headers: Object.fromEntries(request.headers) });
+  const body = guardedBody(request.body, limit, limits.memory, declared);
+  const incoming = Object.assign(body, { headers: Object.fromEntries(request.headers) });
   let parsed: [formidable.Fields, formidable.Files];
   try {
     parsed = await form.parse(incoming as never);
   } catch (error) {
-    // Discard the rest rather than cancel: cancelling the body while Next is still filling it throws an uncaught
-    // "ReadableStream is already closed" in the server process.
-    stream.removeAllListeners('data');
-    stream.on('error', () => {});
-    stream.resume();
-    const code = (error as { code?: number }).code;
-    if (code === formidableErrors.biggerThanMaxFileSize || code === formidableErrors.biggerThanTotalMaxFileSize) {
-      throw new UploadError(`The upload is larger than the limit of ${megabytes(limits.maxTotalBytes)}.`, 413);
-    }
-    if (code === formidableErrors.maxFilesExceeded) throw new UploadError(`Send at most one file per field (${limits.fileFields.join(', ')}).`, 400);
-    throw new UploadError('The upload could not be read: the multipart body is malformed or was cut off.', 400);
+    body.destroy();
+    throw toUploadError(error, limits);
   }
 
   const [fields, files] = parsed;
   const result: ParsedMultipart = { files: {}, fields: {} };
   for (const [name, list] of Object.entries(files)) {
     // two files in one field is ambiguous: refuse rather than silently analyse one of them
-    if (list && list.length > 1) throw new UploadError(`Send one file in the ${name} field, not ${list.length}.`, 400);
+    if (list && list.length > 1) throw tooManyFiles(name, list.length);
     const file = list?.[0];
     if (!file) continue;
-    const bytes = Buffer.concat(buffers.get(file.newFilename) ?? []);
-    result.files[name] = { size: bytes.length, read: async () => new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) };
+    const bytes = sinks.get(file.newFilename)?.bytes() ?? new Uint8Array(0);
+    result.files[name] = { size: bytes.length, read: async () => bytes };
   }
   for (const [name, values] of Object.entries(fields)) if (values?.[0] !== undefined) result.fields[name] = values[0];
   return result;

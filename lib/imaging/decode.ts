@@ -56,7 +56,11 @@ export function looksColour(rgb: Uint8Array): boolean {
   return differing > pixels * 0.01;
 }
 
-export async function decodeImage(bytes: Uint8Array, label = 'The file'): Promise<DecodedImage> {
+/**
+ * `admit` is told the picture's size from its header, before any pixel is decoded, so the request can reserve the
+ * memory decoding will take (or be refused).
+ */
+export async function decodeImage(bytes: Uint8Array, label = 'The file', admit?: (width: number, height: number) => void): Promise<DecodedImage> {
   const format = sniffImageFormat(bytes, label);
   const options = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' as const, autoOrient: true };
   let metadata: Metadata;
@@ -74,6 +78,7 @@ export async function decodeImage(bytes: Uint8Array, label = 'The file'): Promis
   if (width < MIN_IMAGE_SIDE || height < MIN_IMAGE_SIDE) {
     throw new UploadError(`${label} is ${width}×${height} pixels, too small to be an MRI slice (at least ${MIN_IMAGE_SIDE}×${MIN_IMAGE_SIDE}).`, 400);
   }
+  admit?.(width, height);
   try {
     const { data, info } = await sharp(bytes, options)
       .flatten({ background: '#000000' })

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SliceUpload } from '../analysis/analyze-slice';
-import { UploadError, type UploadErrorStatus } from '../errors';
+import { tooManyFiles, UploadError, type UploadErrorStatus } from '../errors';
+import { megabytes } from '../format';
 import { MAX_SLICE_UPLOAD_BYTES, MAX_VOLUME_UPLOAD_BYTES } from '../limits';
 
 // One validation for the form and the API: the same rules, the same messages.
@@ -11,7 +12,6 @@ export interface UploadedFile {
   read(): Promise<Uint8Array>;
 }
 
-const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 const uploadedFile = z.custom<UploadedFile>((value) => typeof value === 'object' && value !== null && 'size' in value && 'read' in value);
 
@@ -85,7 +85,7 @@ export async function parseVolumeUpload(fields: VolumeFields): Promise<{ flair: 
 /** The one file of a form field; two files in one field are refused, as the API refuses them. */
 export function formFile(formData: FormData, name: string): UploadedFile | undefined {
   const files = formData.getAll(name).map(fromFormFile).filter((file) => file !== undefined);
-  if (files.length > 1) throw new UploadError(`Send one file in the field "${name}", not ${files.length}.`, 400);
+  if (files.length > 1) throw tooManyFiles(name, files.length);
   return files[0];
 }
 

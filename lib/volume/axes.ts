@@ -1,4 +1,4 @@
-import type { Affine } from './nifti-read';
+import type { Affine } from './scalar-volume';
 
 // Which way the voxel grid lies in the patient: slices are cut across the voxel axis nearest to superior-inferior.
 

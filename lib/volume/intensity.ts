@@ -1,4 +1,7 @@
-// A volume's intensities -> the 8-bit range the model was trained on (LGG slices were 8-bit images).
+import { forEachChunk, type ScalarVolume } from './scalar-volume';
+import { readSlice, type SliceGrid } from './slices';
+
+// A volume's intensities -> the 8-bit range the model was trained on (LGG slices were 8-bit images), a slice at a time.
 
 export interface IntensityWindow {
   /** The value that fills the space around the head (0, or a z-scored file's constant minimum); null when none stands out. */
@@ -8,41 +11,43 @@ export interface IntensityWindow {
   high: number;
 }
 
-export interface EightBitVolume {
-  pixels: Uint8Array;
-  /** 1 where a voxel is inside the head (finite and not the background value). */
-  head: Uint8Array;
-  window: IntensityWindow;
-}
-
 const LOW_PERCENTILE = 0.5;
 const HIGH_PERCENTILE = 99.5;
 const BINS = 4096;
 // A value that fills at least this share of the volume is the background (skull-stripped and z-scored files)
 const MIN_BACKGROUND_SHARE = 0.01;
 
-/** The low and high percentiles of the head's voxels from a fine histogram: two passes, no sort. */
-export function findIntensityWindow(voxels: Float32Array): IntensityWindow {
-  let min = Infinity, max = -Infinity, zeros = 0;
-  for (let i = 0; i < voxels.length; i++) {
-    const v = voxels[i];
-    if (v < min) min = v; // NaN fails every comparison
-    if (v > max) max = v;
-    if (v === 0) zeros++;
-  }
-  if (min === Infinity || min === -Infinity || max === Infinity) return finiteOnly(voxels);
+const isFiniteNumber = (v: number) => v - v === 0; // false for NaN and both infinities, without a call
+
+/** The low and high percentiles of the head's voxels from a fine histogram: two passes, no sort, no whole-volume copy. */
+export async function findIntensityWindow(volume: ScalarVolume): Promise<IntensityWindow> {
+  let min = Infinity, max = -Infinity, zeros = 0, finite = 0;
+  await forEachChunk(volume, (values) => {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!isFiniteNumber(v)) continue;
+      finite++;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (v === 0) zeros++;
+    }
+  });
+  if (finite === 0) return { background: null, low: 0, high: 1 };
   if (max <= min) return { background: min, low: min, high: min + 1 }; // one value everywhere: nothing but background
   const counts = new Float64Array(BINS);
   const perBin = (BINS - 1) / (max - min);
   let atMin = 0;
-  for (let i = 0; i < voxels.length; i++) {
-    const v = voxels[i];
-    if (v === min) atMin++;
-    if (v >= min) counts[Math.floor((v - min) * perBin)]++;
-  }
+  await forEachChunk(volume, (values) => {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!isFiniteNumber(v)) continue;
+      if (v === min) atMin++;
+      counts[Math.floor((v - min) * perBin)]++;
+    }
+  });
   // the background is the minimum or 0, whichever fills more of the volume, if it fills enough
   const [candidate, count] = zeros > atMin ? [0, zeros] : [min, atMin];
-  const background = count >= voxels.length * MIN_BACKGROUND_SHARE ? candidate : null;
+  const background = count >= finite * MIN_BACKGROUND_SHARE ? candidate : null;
   if (background !== null) counts[Math.floor((background - min) * perBin)] -= count;
   const head = counts.reduce((a, b) => a + b, 0);
   const valueAt = (percentile: number) => {
@@ -58,25 +63,57 @@ export function findIntensityWindow(voxels: Float32Array): IntensityWindow {
   return { background, low, high: Math.max(valueAt(HIGH_PERCENTILE), low + 1 / perBin) };
 }
 
-/** Infinities in the volume: window the finite voxels only (rare; one more pass). */
-function finiteOnly(voxels: Float32Array): IntensityWindow {
-  const finite = voxels.filter(Number.isFinite);
-  if (finite.length === 0) return { background: null, low: 0, high: 1 };
-  return findIntensityWindow(finite);
-}
-
-/** Head voxels windowed to 0..255, everything else 0. */
-export function toEightBit(voxels: Float32Array, window = findIntensityWindow(voxels)): EightBitVolume {
-  const pixels = new Uint8Array(voxels.length);
-  const head = new Uint8Array(voxels.length);
+/** Values -> 0..255 in `pixels`; `head` (if given) gets 1 where a voxel is inside the head (finite, not the background). */
+export function toEightBit(values: Float32Array, window: IntensityWindow, pixels: Uint8Array, head?: Uint8Array): Uint8Array {
   const { background, low } = window;
   const scale = 255 / (window.high - window.low);
-  for (let i = 0; i < voxels.length; i++) {
-    const v = voxels[i];
-    if (v === background || !Number.isFinite(v)) continue;
-    head[i] = 1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === background || !isFiniteNumber(v)) {
+      pixels[i] = 0;
+      if (head) head[i] = 0;
+      continue;
+    }
+    if (head) head[i] = 1;
     const value = (v - low) * scale;
     pixels[i] = value <= 0 ? 0 : value >= 255 ? 255 : Math.round(value);
   }
-  return { pixels, head, window };
+  return pixels;
+}
+
+/** Reads slices of one volume as 8-bit pictures, reusing one buffer for the values. */
+export function sliceReader(volume: ScalarVolume, window: IntensityWindow, grid: SliceGrid) {
+  const values = new Float32Array(grid.width * grid.height);
+  const { slope, intercept } = volume;
+  return (index: number, pixels: Uint8Array, head?: Uint8Array): Uint8Array => {
+    readSlice(volume.stored, grid, index, values);
+    if (slope !== 1 || intercept !== 0) for (let i = 0; i < values.length; i++) values[i] = values[i] * slope + intercept;
+    return toEightBit(values, window, pixels, head);
+  };
+}
+
+export interface VolumeSurvey {
+  /** Head pixels in each slice. */
+  headAreas: number[];
+  /** Counts of each 8-bit value over the whole volume, for the per-volume normalisation. */
+  histogram: Float64Array;
+}
+
+/** One pass over every slice: how much head each holds and the volume's 8-bit histogram. */
+export async function surveyVolume(volume: ScalarVolume, window: IntensityWindow, grid: SliceGrid): Promise<VolumeSurvey> {
+  const read = sliceReader(volume, window, grid);
+  const pixels = new Uint8Array(grid.width * grid.height), head = new Uint8Array(pixels.length);
+  const histogram = new Float64Array(256);
+  const headAreas: number[] = [];
+  for (let index = 0; index < grid.count; index++) {
+    read(index, pixels, head);
+    let area = 0;
+    for (let i = 0; i < pixels.length; i++) {
+      area += head[i];
+      histogram[pixels[i]]++;
+    }
+    headAreas.push(area);
+    if (index % 8 === 7) await new Promise((resolve) => setImmediate(resolve)); // let other requests in
+  }
+  return { headAreas, histogram };
 }

@@ -1,25 +1,37 @@
-import { gzipSync } from 'node:zlib';
-import type { NiftiVolume } from './nifti-read';
+import { createGzip } from 'node:zlib';
+import { FIRST_VOXEL_OFFSET, HEADER_BYTES } from './nifti-header';
+import type { Affine, ScalarVolume } from './scalar-volume';
 
-// The predicted mask as a .nii.gz on the upload's grid: the input header copied, with only the fields a uint8 0/1 mask changes.
+// The predicted mask as a .nii.gz on the upload's grid: a NIfTI upload's header copied with only the fields a uint8 0/1
+// mask changes; for other sources (DICOM) a new header whose sform is the volume's affine.
 
-const HEADER_BYTES = 348;
-const VOXEL_OFFSET = 352; // the header plus the 4 extension bytes, all zero: no extensions
 const DESCRIPTION = 'predicted tumour mask (1 = tumour)';
 
-export type MaskGrid = Pick<NiftiVolume, 'dims' | 'header' | 'littleEndian'>;
+export type MaskGrid = Pick<ScalarVolume, 'dims' | 'spacingMm' | 'affine' | 'niftiHeader'>;
+
+function newHeader(spacingMm: [number, number, number], affine: Affine): Uint8Array {
+  const bytes = new Uint8Array(HEADER_BYTES);
+  const view = new DataView(bytes.buffer);
+  view.setInt32(0, HEADER_BYTES, true);
+  view.setFloat32(76, 1, true); // qfac
+  spacingMm.forEach((s, d) => view.setFloat32(80 + d * 4, s, true));
+  view.setUint8(123, 2); // millimetres
+  view.setInt16(254, 1, true); // sform_code: scanner anatomical
+  affine.slice(0, 3).flat().forEach((v, n) => view.setFloat32(280 + n * 4, v, true));
+  return bytes;
+}
 
 function maskHeader(grid: MaskGrid): Uint8Array {
-  const bytes = new Uint8Array(VOXEL_OFFSET);
-  bytes.set(grid.header.subarray(0, HEADER_BYTES));
+  const bytes = new Uint8Array(FIRST_VOXEL_OFFSET);
+  bytes.set(grid.niftiHeader ? grid.niftiHeader.bytes.subarray(0, HEADER_BYTES) : newHeader(grid.spacingMm, grid.affine));
   const view = new DataView(bytes.buffer);
-  const le = grid.littleEndian;
+  const le = grid.niftiHeader ? grid.niftiHeader.littleEndian : true;
   // dim[0..7]: a 3D grid of the input's size (qform, sform and pixdim are left exactly as uploaded)
   [3, ...grid.dims, 1, 1, 1, 1].forEach((n, d) => view.setInt16(40 + d * 2, n, le));
   view.setInt16(68, 0, le); // intent_code: none
   view.setInt16(70, 2, le); // datatype: uint8
   view.setInt16(72, 8, le); // bitpix
-  view.setFloat32(108, VOXEL_OFFSET, le);
+  view.setFloat32(108, FIRST_VOXEL_OFFSET, le);
   view.setFloat32(112, 1, le); // scl_slope
   view.setFloat32(116, 0, le); // scl_inter
   view.setFloat32(124, 1, le); // cal_max: viewers show 0..1
@@ -31,12 +43,17 @@ function maskHeader(grid: MaskGrid): Uint8Array {
   return bytes;
 }
 
-/** A 0/1 (or 0/255) mask in the volume's voxel order -> gzipped NIfTI-1 bytes, uint8 0/1. */
-export function writeNiftiMask(grid: MaskGrid, mask: Uint8Array): Uint8Array {
+/** A 0/1 mask in the volume's voxel order -> gzipped NIfTI-1 bytes, uint8; compressed in zlib's threads, no copy of the mask. */
+export function writeNiftiMask(grid: MaskGrid, mask: Uint8Array): Promise<Buffer> {
   const count = grid.dims[0] * grid.dims[1] * grid.dims[2];
   if (mask.length !== count) throw new Error(`mask has ${mask.length} voxels, the grid ${count}`);
-  const file = new Uint8Array(VOXEL_OFFSET + count);
-  file.set(maskHeader(grid));
-  for (let i = 0; i < count; i++) file[VOXEL_OFFSET + i] = mask[i] ? 1 : 0;
-  return gzipSync(file, { level: 6 });
+  return new Promise((resolve, reject) => {
+    const gzip = createGzip({ level: 6 });
+    const chunks: Buffer[] = [];
+    gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+    gzip.on('end', () => resolve(Buffer.concat(chunks)));
+    gzip.on('error', reject);
+    gzip.write(maskHeader(grid));
+    gzip.end(mask);
+  });
 }

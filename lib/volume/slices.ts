@@ -1,4 +1,5 @@
 import type { SliceAxes, VoxelAxis } from './axes';
+import type { StoredVoxels } from './scalar-volume';
 
 // Axial slices out of a voxel grid and masks back into it, with the flips that put anterior at the top.
 
@@ -39,7 +40,7 @@ function walk(grid: SliceGrid, index: number) {
 }
 
 /** One slice as a row-major image (width x height). */
-export function readSlice<T extends Uint8Array | Float32Array>(volume: T, grid: SliceGrid, index: number, into: T): T {
+export function readSlice<T extends Uint8Array | Float32Array>(volume: StoredVoxels, grid: SliceGrid, index: number, into: T): T {
   const { base, columnStep, rowStep } = walk(grid, index);
   for (let y = 0, p = 0; y < grid.height; y++) {
     let v = base + y * rowStep;

@@ -1,7 +1,8 @@
 import { analyzeSlice } from '@/lib/analysis/analyze-slice';
 import { sliceApiBody } from '@/lib/analysis/slice-report';
 import { parseMultipart } from '@/lib/http/multipart';
-import { errorResponse, json } from '@/lib/http/responses';
+import { json } from '@/lib/http/responses';
+import { uploadRoute } from '@/lib/http/upload-route';
 import { MAX_SLICE_UPLOAD_BYTES } from '@/lib/limits';
 import { parseSliceUpload } from '@/lib/validation/upload';
 
@@ -9,12 +10,8 @@ export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** POST multipart: flair (required), t1, t1c (optional), reading (auto | grayscale | layered). */
-export async function POST(request: Request): Promise<Response> {
-  try {
-    const { files, fields } = await parseMultipart(request, { maxTotalBytes: MAX_SLICE_UPLOAD_BYTES, fileFields: ['flair', 't1', 't1c'] });
-    const upload = await parseSliceUpload({ ...files, reading: fields.reading });
-    return json(await sliceApiBody(await analyzeSlice(upload)));
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
+export const POST = uploadRoute(async (request, memory) => {
+  const { files, fields } = await parseMultipart(request, { maxTotalBytes: MAX_SLICE_UPLOAD_BYTES, fileFields: ['flair', 't1', 't1c'], memory });
+  const upload = await parseSliceUpload({ ...files, reading: fields.reading });
+  return json(await sliceApiBody(await analyzeSlice(upload, { memory })));
+});

@@ -1,0 +1,25 @@
+// An upload's bytes in one growing buffer: no list of chunks and no second copy when it is complete.
+
+export class ByteSink {
+  private buffer: Uint8Array;
+  private length = 0;
+
+  constructor(initialBytes: number) {
+    this.buffer = new Uint8Array(Math.max(1024, initialBytes));
+  }
+
+  write(chunk: Uint8Array): void {
+    if (this.length + chunk.length > this.buffer.length) {
+      const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + chunk.length));
+      grown.set(this.buffer.subarray(0, this.length));
+      this.buffer = grown;
+    }
+    this.buffer.set(chunk, this.length);
+    this.length += chunk.length;
+  }
+
+  /** The bytes written, as a view (no copy). */
+  bytes(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
+  }
+}
