@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { apiFormData, fixture, postApi, postSliceForm, sliceActionId, sliceFormRequest, type UploadFile } from '../e2e/hostile-corpus';
+import { apiFormData, fixture, postApi, postSliceForm, sliceActionId, sliceFormRequest, type UploadFile } from '../e2e/client';
 import { processMemory, startServer, type ServerProcess } from '../e2e/server-process';
 import { chooseReadings, channelsFor } from '../lib/analysis/readings';
 import { decodeImage } from '../lib/imaging/decode';
