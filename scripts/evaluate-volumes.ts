@@ -45,7 +45,7 @@ export async function evaluateVolumes(dir: string, options: VolumeEvaluationOpti
     const labels = await readNiftiVolume(readFileSync(labelFile), 'The label volume');
     const truth = Uint8Array.from(allValues(labels), (v) => (v > 0 ? 1 : 0));
     const dice = new DiceAccumulator();
-    dice.add(analysis.mask, truth);
+    dice.add(analysis.mask.toVolume(), truth);
     const voxelMl = (labels.spacingMm[0] * labels.spacingMm[1] * labels.spacingMm[2]) / 1000;
     const trueMl = truth.reduce((sum, v) => sum + v, 0) * voxelMl;
     dices.push(dice.dice);

@@ -11,7 +11,8 @@ import { openNifti } from '../volume/nifti-read';
 import type { MaskGrid } from '../volume/nifti-write';
 import { maskOnSlice, planeToBox } from '../volume/resample';
 import type { GeometrySource, ScalarVolume, VoxelType } from '../volume/scalar-volume';
-import { sliceGrid, writeSlice, type SliceGrid } from '../volume/slices';
+import { sliceGrid, type SliceGrid } from '../volume/slices';
+import { TumourMask } from '../volume/tumour-mask';
 import type { Reservation } from './memory-budget';
 import { analysisQueue } from './work-queue';
 
@@ -43,8 +44,8 @@ export interface VolumeAnalysis {
   tumourVoxels: number;
   tumourVolumeMl: number;
   tumourSlices: number;
-  /** 1 = predicted tumour, in the upload's voxel order. */
-  mask: Uint8Array;
+  /** The predicted tumour, slice by slice. */
+  mask: TumourMask;
   /** One FLAIR slice as the model saw it (8-bit, before scaling), for pictures; read from the volume when asked. */
   flairSlice: (index: number) => Uint8Array;
   maskGrid: MaskGrid;
@@ -130,7 +131,8 @@ async function readVolumes(upload: VolumeUpload, memory?: Reservation): Promise<
   const flair = await openNifti(upload.flair, 'The FLAIR volume');
   const t1c = upload.t1c ? await openNifti(upload.t1c, 'The T1c volume') : undefined;
   const voxels = flair.header.dims[0] * flair.header.dims[1] * flair.header.dims[2];
-  memory?.grow(flair.readBytes + (t1c?.readBytes ?? 0) + voxels); // the mask is one byte a voxel
+  // the tumour mask: a byte a voxel of the slices with tumour, at most about a third of them
+  memory?.grow(flair.readBytes + (t1c?.readBytes ?? 0) + Math.ceil(voxels / 3));
   return { flair: await flair.read(), t1c: await t1c?.read() };
 }
 
@@ -169,7 +171,7 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
     const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
     const batches = chunks(slices.filter((s) => s.analysed).map((s) => s.index), batchSize);
 
-    const mask = new Uint8Array(flairVolume.stored.length);
+    const mask = new TumourMask(grid);
     const headSlice = new Uint8Array(grid.width * grid.height), flairPlane = new Uint8Array(headSlice.length);
     let inferenceMs = 0, postprocessMs = 0;
     let preprocessMs = performance.now() - read;
@@ -202,7 +204,7 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
           const sliceTumour = sliceMask(run, predictions[i], headSlice);
           if (!sliceTumour) continue;
           for (let p = 0; p < sliceTumour.length; p++) finding.tumourAreaPx += sliceTumour[p];
-          writeSlice(mask, grid, index, sliceTumour);
+          mask.set(index, sliceTumour);
         }
       })[1];
     }
