@@ -13,10 +13,11 @@ import numpy as np
 import torch
 from PIL import Image
 
-from data import load_cached, normalise
+import decision
+from data import load_cached
 from export import load_net
 from metrics import at_threshold, expected_calibration_error, per_patient_dice, roc_auc, roc_curve
-from predict import flair_only
+from predict import network_outputs
 
 
 def served(net, manifest, images, modalities):

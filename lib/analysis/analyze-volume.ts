@@ -13,6 +13,7 @@ import { maskOnSlice, planeToBox } from '../volume/resample';
 import type { GeometrySource, ScalarVolume, VoxelType } from '../volume/scalar-volume';
 import { sliceGrid, type SliceGrid } from '../volume/slices';
 import { TumourMask } from '../volume/tumour-mask';
+import { tumourDrawing } from './decision';
 import type { Reservation } from './memory-budget';
 import { analysisQueue } from './work-queue';
 
@@ -107,11 +108,10 @@ function batchInput(run: Run, indices: number[]): Float32Array {
 
 /** A slice's prediction -> its 0/1 tumour mask at the slice's size, kept inside the head; null when there is none. */
 function sliceMask(run: Run, prediction: SlicePrediction, head: Uint8Array): Uint8Array | null {
-  const { thresholds } = run.model.manifest;
-  // the same rule as a single slice: no mask on a slice the model calls No Tumor
-  if (prediction.sliceProbability < thresholds.slice) return null;
-  if (!prediction.maskProbability.some((p) => p >= thresholds.mask)) return null;
-  const mask = maskOnSlice(prediction.maskProbability, run.box, run.grid.width, run.grid.height, thresholds.mask);
+  // the same decision as a single slice: no mask on a slice the model calls No Tumor, always one on a Tumor slice
+  const drawing = tumourDrawing(prediction, run.model.manifest);
+  if (!drawing) return null;
+  const mask = maskOnSlice(drawing.map, run.box, run.grid.width, run.grid.height, drawing.threshold);
   for (let i = 0; i < mask.length; i++) mask[i] &= head[i];
   return mask;
 }
