@@ -96,7 +96,7 @@ test("Python's requests (no Content-Type on the file part) and curl both get an 
   const script = `import requests, sys
 r = requests.post(sys.argv[1] + "/api/predict", files={"flair": open(sys.argv[2], "rb")})
 print(r.status_code, r.json()["label"])`;
-  const python = execFileSync('python3', ['-c', script, server.url, fixture('tumour-flair.png')], { encoding: 'utf8' });
+  const python = execFileSync('/usr/bin/python3', ['-c', script, server.url, fixture('tumour-flair.png')], { encoding: 'utf8' });
   expect(python.trim()).toBe('200 Tumor');
   const curl = execFileSync('curl', ['-s', '-F', `flair=@${fixture('tumour-flair.png')}`, `${server.url}/api/predict`], { encoding: 'utf8' });
   expect(JSON.parse(curl).label).toBe('Tumor');
