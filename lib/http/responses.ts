@@ -8,12 +8,9 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   return Response.json(body, { status, headers: { ...noStore, ...headers } });
 }
 
-// A refused upload may still be arriving: closing the connection stops it, where keep-alive would read it all to discard it
-const hangUp = { Connection: 'close' };
-
 export function errorResponse(error: unknown): Response {
-  if (error instanceof UploadError) return json({ error: error.message }, error.status, hangUp);
-  if (error instanceof ServerBusyError) return json({ error: error.message }, 503, { 'Retry-After': String(error.retryAfterSeconds), ...hangUp });
+  if (error instanceof UploadError) return json({ error: error.message }, error.status);
+  if (error instanceof ServerBusyError) return json({ error: error.message }, 503, { 'Retry-After': String(error.retryAfterSeconds) });
   if (error instanceof ModelUnavailableError) {
     console.error(error);
     return json({ error: 'The model is not available on this server. The operator has been told.' }, 503);
