@@ -13,6 +13,10 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['onnxruntime-node', 'sharp', 'formidable'],
   // STANDALONE=1 builds a self-contained server (.next/standalone) for a Node host or the Dockerfile
   output: process.env.STANDALONE === '1' ? 'standalone' : undefined,
+  // the tracer finds onnxruntime's binding but not the library it links (RUNPATH $ORIGIN), nor the models read at run time
+  outputFileTracingIncludes: {
+    '**': [`./node_modules/onnxruntime-node/bin/napi-v*/${process.platform}/${process.arch}/*`, './models/*'],
+  },
   experimental: {
     serverActions: {
       // The largest form body (a volume). proxy.ts refuses a larger or unmeasured body, per form, before Next reads it.
