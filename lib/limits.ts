@@ -15,6 +15,8 @@ export const MAX_VOLUME_SIDE = 1024;
 export const MAX_VOLUME_DECOMPRESSED_BYTES = 192 * MB;
 // Memory that admitted requests may hold at once (bodies, unpacked volumes, decoded pixels); beyond it, 503.
 export const MEMORY_BUDGET_BYTES = Number(process.env.MEMORY_BUDGET_MB ?? 320) * MB;
+// A body of declared length waits this long, unread, for room in the budget before the answer is 503.
+export const ADMISSION_WAIT_MS = Number(process.env.ADMISSION_WAIT_S ?? 20) * 1000;
 // Requests that may wait for the model at once; beyond this the server answers 503.
 export const MAX_QUEUED_ANALYSES = 32;
 export const RETRY_AFTER_SECONDS = 2;

@@ -5,10 +5,13 @@ import { MEMORY_BUDGET_BYTES, RETRY_AFTER_SECONDS } from '../limits';
 /**
  * Requests are admitted by the memory they will hold, not by their number: a request reserves its body as it arrives
  * and what decoding will take as soon as a header says so, before that memory is allocated. Past the budget the answer
- * is 503 with Retry-After; a request that could never fit, even alone, is 413.
+ * is 503 with Retry-After; a request that could never fit, even alone, is 413. A body of declared length may first wait
+ * a little for room, unread: waiting costs nothing, while a refused upload still arrives and must be read to be
+ * discarded (an answer on a closed connection never reaches the client).
  */
 export class MemoryBudget {
   private used = 0;
+  private readonly waiting: Array<{ bytes: number; admit(): void }> = [];
 
   constructor(readonly totalBytes: number) {}
 
@@ -31,9 +34,30 @@ export class MemoryBudget {
     this.used += bytes;
   }
 
+  /** @internal Waits up to `waitMs` for room for `bytes`, first come first served; then holds them, or throws like take. */
+  async takeWhenFree(bytes: number, whole: number, waitMs: number): Promise<void> {
+    if (whole > this.totalBytes || this.used + bytes <= this.totalBytes || waitMs <= 0) return this.take(bytes, whole);
+    const granted = await new Promise<boolean>((resolve) => {
+      const entry = { bytes, admit: () => resolve(true) };
+      this.waiting.push(entry);
+      setTimeout(() => {
+        const at = this.waiting.indexOf(entry);
+        if (at >= 0) this.waiting.splice(at, 1);
+        resolve(false);
+      }, waitMs);
+    });
+    if (!granted) this.take(bytes, whole); // one last try; busy if there is still no room
+  }
+
   /** @internal */
   give(bytes: number): void {
     this.used = Math.max(0, this.used - bytes);
+    // hand the room to the waiters in order, as long as the first of them fits
+    while (this.waiting.length && this.used + this.waiting[0].bytes <= this.totalBytes) {
+      const next = this.waiting.shift()!;
+      this.used += next.bytes;
+      next.admit();
+    }
   }
 }
 
@@ -57,6 +81,14 @@ export class Reservation {
   /** Hold at least `bytes` in all. */
   growTo(bytes: number): void {
     this.grow(bytes - this.held);
+  }
+
+  /** As growTo, but waits up to `waitMs` for room before answering busy. */
+  async growToWhenFree(bytes: number, waitMs: number): Promise<void> {
+    const more = bytes - this.held;
+    if (more <= 0 || this.released) return;
+    await this.budget.takeWhenFree(more, bytes, waitMs);
+    this.held += more;
   }
 
   release(): void {

@@ -3,7 +3,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import formidable, { errors as formidableErrors, multipart } from 'formidable';
 import { tooManyFiles, UploadError } from '../errors';
 import { megabytes } from '../format';
-import { BODY_IDLE_TIMEOUT_MS, MULTIPART_OVERHEAD_BYTES } from '../limits';
+import { ADMISSION_WAIT_MS, BODY_IDLE_TIMEOUT_MS, MULTIPART_OVERHEAD_BYTES } from '../limits';
 import type { Reservation } from '../analysis/memory-budget';
 import type { UploadedFile } from '../validation/upload';
 import { ByteSink } from './byte-sink';
@@ -94,7 +94,8 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
     throw new UploadError(`The upload is ${megabytes(declared)}; the limit is ${megabytes(limits.maxTotalBytes)}.`, 413);
   }
   if (!request.body) throw new UploadError('The request has no body.', 400);
-  if (declared !== null) limits.memory.growTo(declared);
+  // a body that does not fit yet waits, unread, for a little while: a refused one would have to be read to be discarded
+  if (declared !== null) await limits.memory.growToWhenFree(declared, ADMISSION_WAIT_MS);
 
   const sinks = new Map<string, ByteSink>();
   let preallocate = declared ?? 256 * 1024; // the declared length for the first file (usually the only one), then small
