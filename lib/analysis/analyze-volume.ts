@@ -7,7 +7,8 @@ import { scaleFromHistogram, toModelInput } from '../imaging/normalise';
 import { loadTumourModel, type SlicePrediction, type TumourModel } from '../model/tumour-model';
 import { chooseSliceAxes, describeSliceAxis, type SliceAxes } from '../volume/axes';
 import { findIntensityWindow, sliceReader, surveyVolume } from '../volume/intensity';
-import { openNifti } from '../volume/nifti-read';
+import type { DicomSeriesInfo } from '../volume/dicom-series';
+import { openVolume } from '../volume/open-volume';
 import type { MaskGrid } from '../volume/nifti-write';
 import { maskOnSlice, planeToBox } from '../volume/resample';
 import type { GeometrySource, ScalarVolume, VoxelType } from '../volume/scalar-volume';
@@ -15,9 +16,10 @@ import { sliceGrid, writeSlice, type SliceGrid } from '../volume/slices';
 import type { Reservation } from './memory-budget';
 import { analysisQueue } from './work-queue';
 
+/** Each field holds one NIfTI file, the files of one DICOM series, or one .zip of a series. */
 export interface VolumeUpload {
-  flair: Uint8Array;
-  t1c?: Uint8Array;
+  flair: Uint8Array | Uint8Array[];
+  t1c?: Uint8Array | Uint8Array[];
 }
 
 export interface SliceFinding {
@@ -35,6 +37,8 @@ export interface VolumeAnalysis {
   spacingMm: [number, number, number];
   datatype: VoxelType;
   affineSource: GeometrySource;
+  /** The DICOM series the FLAIR volume came from (series number, modality, slices); null for NIfTI. */
+  series: DicomSeriesInfo | null;
   axes: SliceAxes;
   axisDescription: string;
   grid: SliceGrid;
@@ -125,16 +129,18 @@ function volumeScales(flair: Float64Array, t1c: Float64Array | undefined, rule: 
   return [flairScale, flairScale, t1c ? scaleFromHistogram(t1c, rule) : flairScale];
 }
 
+const asFiles = (field: Uint8Array | Uint8Array[]) => (Array.isArray(field) ? field : [field]);
+
 /** Uploads -> volumes, with the memory they and the mask will take admitted from their headers before unpacking. */
-async function readVolumes(upload: VolumeUpload, memory?: Reservation): Promise<{ flair: ScalarVolume; t1c?: ScalarVolume }> {
-  const flair = await openNifti(upload.flair, 'The FLAIR volume');
-  const t1c = upload.t1c ? await openNifti(upload.t1c, 'The T1c volume') : undefined;
-  const voxels = flair.header.dims[0] * flair.header.dims[1] * flair.header.dims[2];
+async function readVolumes(upload: VolumeUpload, memory?: Reservation): Promise<{ flair: ScalarVolume; t1c?: ScalarVolume; series: DicomSeriesInfo | null }> {
+  const flair = await openVolume(asFiles(upload.flair), 'The FLAIR volume', memory);
+  const t1c = upload.t1c ? await openVolume(asFiles(upload.t1c), 'The T1c volume', memory) : undefined;
+  const voxels = flair.dims[0] * flair.dims[1] * flair.dims[2];
   memory?.grow(flair.readBytes + (t1c?.readBytes ?? 0) + voxels); // the mask is one byte a voxel
-  return { flair: await flair.read(), t1c: await t1c?.read() };
+  return { flair: await flair.read(), t1c: await t1c?.read(), series: flair.series };
 }
 
-/** NIfTI upload -> axial slices along the superior-inferior axis -> model in batches -> tumour mask and volume. */
+/** NIfTI or DICOM upload -> axial slices along the superior-inferior axis -> model in batches -> tumour mask and volume. */
 export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?: number; memory?: Reservation } = {}): Promise<VolumeAnalysis> {
   const release = analysisQueue.admit();
   try {
@@ -215,6 +221,7 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
       spacingMm: flairVolume.spacingMm,
       datatype: flairVolume.datatype,
       affineSource: flairVolume.affineSource,
+      series: volumes.series,
       axes,
       axisDescription: describeSliceAxis(axes),
       grid,
