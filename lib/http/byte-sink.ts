@@ -18,6 +18,11 @@ export class ByteSink {
     this.length += chunk.length;
   }
 
+  /** Gives back the room preallocated beyond the bytes written, when it is large (the first of many files gets the body's size). */
+  fit(): void {
+    if (this.buffer.length - this.length > 64 * 1024) this.buffer = this.buffer.slice(0, this.length);
+  }
+
   /** The bytes written, as a view (no copy). */
   bytes(): Uint8Array {
     return this.buffer.subarray(0, this.length);

@@ -13,12 +13,17 @@ import { ByteSink } from './byte-sink';
 export interface MultipartLimits {
   maxTotalBytes: number;
   fileFields: readonly string[];
+  /** Fields that may hold several files (the files of a DICOM series), and how many files the request may hold in all. */
+  multiFileFields?: readonly string[];
+  maxFiles?: number;
   /** The request's memory: the body is reserved as it arrives (the declared length up front). */
   memory: Reservation;
 }
 
 export interface ParsedMultipart {
   files: Record<string, UploadedFile>;
+  /** Every file of each field in multiFileFields, in the order they came. */
+  fileLists: Record<string, UploadedFile[]>;
   fields: Record<string, string>;
 }
 
@@ -100,7 +105,7 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
   let preallocate = declared ?? 256 * 1024; // the declared length for the first file (usually the only one), then small
   const form = formidable({
     enabledPlugins: [multipart], // octet-stream, JSON and urlencoded bodies would be buffered whole
-    maxFiles: limits.fileFields.length,
+    maxFiles: limits.maxFiles ?? limits.fileFields.length,
     maxFileSize: limits.maxTotalBytes,
     maxTotalFileSize: limits.maxTotalBytes,
     maxFields: 8,
@@ -110,6 +115,8 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
     filter: ({ name }) => name !== null && limits.fileFields.includes(name),
     // keep uploads in memory, one buffer each: nothing is written to disk
     fileWriteStreamHandler: (file) => {
+      // the files before this one are complete: the first may hold room for the whole body
+      for (const done of sinks.values()) done.fit();
       const sink = new ByteSink(Math.min(preallocate, limit));
       preallocate = 256 * 1024;
       sinks.set((file as unknown as { newFilename: string }).newFilename, sink);
@@ -139,14 +146,21 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
   }
 
   const [fields, files] = parsed;
-  const result: ParsedMultipart = { files: {}, fields: {} };
-  for (const [name, list] of Object.entries(files)) {
-    // two files in one field is ambiguous: refuse rather than silently analyse one of them
-    if (list && list.length > 1) throw tooManyFiles(name, list.length);
-    const file = list?.[0];
-    if (!file) continue;
+  const result: ParsedMultipart = { files: {}, fileLists: {}, fields: {} };
+  for (const sink of sinks.values()) sink.fit();
+  const uploaded = (file: formidable.File): UploadedFile => {
     const bytes = sinks.get(file.newFilename)?.bytes() ?? new Uint8Array(0);
-    result.files[name] = { size: bytes.length, read: async () => bytes };
+    return { size: bytes.length, read: async () => bytes };
+  };
+  for (const [name, list] of Object.entries(files)) {
+    if (!list?.length) continue;
+    if (limits.multiFileFields?.includes(name)) {
+      result.fileLists[name] = list.map(uploaded);
+      continue;
+    }
+    // two files in one field is ambiguous: refuse rather than silently analyse one of them
+    if (list.length > 1) throw tooManyFiles(name, list.length);
+    result.files[name] = uploaded(list[0]);
   }
   for (const [name, values] of Object.entries(fields)) if (values?.[0] !== undefined) result.fields[name] = values[0];
   return result;
