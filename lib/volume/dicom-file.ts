@@ -174,6 +174,29 @@ export function readDicomHeader(bytes: Uint8Array, label: string): DicomImageHea
   }
 }
 
+export interface DicomIdentity {
+  seriesUid: string;
+  seriesNumber: number | null;
+  isMediaDirectory: boolean;
+}
+
+/** Which series a file belongs to, from its header alone, for grouping a folder's files (the cohort command). */
+export function readDicomIdentity(bytes: Uint8Array, label: string): DicomIdentity {
+  if (!isDicom(bytes)) throw new UploadError(`${label} is not a DICOM file (no "DICM" after the 128-byte preamble).`, 415);
+  try {
+    const dataSet = dicomParser.parseDicom(bytes, { untilTag: tags.pixelData, inflater: () => refuseSyntax(transferSyntaxOf(bytes, label), label) });
+    const sopClass = (text(dataSet, tags.sopClass, bytes.length) ?? '').replace(/\0/g, '').trim();
+    return {
+      seriesUid: (text(dataSet, tags.seriesUid, bytes.length) ?? '').replace(/\0/g, '').trim(),
+      seriesNumber: integer(dataSet, tags.seriesNumber, bytes.length, 'IS') ?? null,
+      isMediaDirectory: sopClass === MEDIA_DIRECTORY_SOP_CLASS,
+    };
+  } catch (error) {
+    if (error instanceof UploadError) throw error;
+    throw damaged(label);
+  }
+}
+
 function checkedHeader(dataSet: DataSet, size: number, littleEndian: boolean, label: string): DicomImageHeader {
   const sopClass = (text(dataSet, tags.sopClass, size) ?? '').replace(/\0/g, '').trim();
   const rawModality = (text(dataSet, tags.modality, size, 16) ?? '').trim().toUpperCase();
