@@ -66,6 +66,26 @@ test('a slope and intercept for each slice are kept per plane, not as a float co
   assert.deepEqual(Array.from(readValues(volume, 25, new Float32Array(10))), expected.slice(25, 35));
 });
 
+test('files handed over in one buffer are stacked inside it: the same volume as a copy, one slice of scratch', async () => {
+  for (const syntax of [SYNTAX.explicitLittle, SYNTAX.explicitBig]) {
+    const files = seriesFromVolume({ dims: [6, 5, 7], affine, values: Array.from({ length: 210 }, (_, i) => ((i * 13) % 4096) - 100) }, { transferSyntax: syntax, seriesUid: '2.25.2', bitsStored: 14 });
+    const shuffled = [files[4], files[0], files[6], files[2], files[5], files[1], files[3]];
+    const copied = await openDicomSeries(shuffled).read();
+    const joined = new Uint8Array(shuffled.reduce((n, f) => n + f.length, 0));
+    const views = shuffled.map((file, i, all) => {
+      const at = all.slice(0, i).reduce((n, f) => n + f.length, 0);
+      joined.set(file, at);
+      return joined.subarray(at, at + file.length);
+    });
+    const opened = openDicomSeries(views, 'The series', undefined, true);
+    assert.equal(opened.readBytes, 6 * 5 * 2);
+    const stacked = await opened.read();
+    assert.equal(stacked.stored.buffer, joined.buffer, 'stacked in the files\' own buffer');
+    assert.deepEqual(Array.from(allValues(stacked)), Array.from(allValues(copied)), syntax);
+    assert.deepEqual(stacked.affine, copied.affine);
+  }
+});
+
 test('unused high bits are cleared (unsigned) or carry the sign (signed), as the standard asks', async () => {
   const noisy = values.map((v) => (v & 0x0fff) | 0xf000); // 12 bits stored, garbage above
   const unsigned = await openDicomSeries(seriesFromVolume({ dims, affine, values: noisy }, { datatype: 'uint16', bitsStored: 12 })).read();

@@ -132,21 +132,22 @@ function volumeScales(flair: Float64Array, t1c: Float64Array | undefined, rule: 
 const asFiles = (field: Uint8Array | Uint8Array[]) => (Array.isArray(field) ? field : [field]);
 
 /** Uploads -> volumes, with the memory they and the mask will take admitted from their headers before unpacking. */
-async function readVolumes(upload: VolumeUpload, memory?: Reservation): Promise<{ flair: ScalarVolume; t1c?: ScalarVolume; series: DicomSeriesInfo | null }> {
-  const flair = await openVolume(asFiles(upload.flair), 'The FLAIR volume', memory);
-  const t1c = upload.t1c ? await openVolume(asFiles(upload.t1c), 'The T1c volume', memory) : undefined;
+async function readVolumes(upload: VolumeUpload, memory?: Reservation, consume = false): Promise<{ flair: ScalarVolume; t1c?: ScalarVolume; series: DicomSeriesInfo | null }> {
+  const flair = await openVolume(asFiles(upload.flair), 'The FLAIR volume', memory, consume);
+  const t1c = upload.t1c ? await openVolume(asFiles(upload.t1c), 'The T1c volume', memory, consume) : undefined;
   const voxels = flair.dims[0] * flair.dims[1] * flair.dims[2];
   memory?.grow(flair.readBytes + (t1c?.readBytes ?? 0) + voxels); // the mask is one byte a voxel
   return { flair: await flair.read(), t1c: await t1c?.read(), series: flair.series };
 }
 
 /** NIfTI or DICOM upload -> axial slices along the superior-inferior axis -> model in batches -> tumour mask and volume. */
-export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?: number; memory?: Reservation } = {}): Promise<VolumeAnalysis> {
+/** `consumeUpload`: the caller hands the uploaded bytes over; a DICOM series may be stacked inside them (no second copy). */
+export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?: number; memory?: Reservation; consumeUpload?: boolean } = {}): Promise<VolumeAnalysis> {
   const release = analysisQueue.admit();
   try {
     const started = performance.now();
     const model = await loadTumourModel();
-    const volumes = await readVolumes(upload, options.memory);
+    const volumes = await readVolumes(upload, options.memory, options.consumeUpload);
     const flairVolume = volumes.flair, t1cVolume = volumes.t1c;
     if (t1cVolume) checkSameGrid(flairVolume, t1cVolume);
     const axes = chooseSliceAxes(flairVolume.affine);

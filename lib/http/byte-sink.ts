@@ -18,9 +18,16 @@ export class ByteSink {
     this.length += chunk.length;
   }
 
-  /** Gives back the room preallocated beyond the bytes written, when it is large (the first of many files gets the body's size). */
+  get size(): number {
+    return this.length;
+  }
+
+  /**
+   * Gives back the room preallocated beyond the bytes written when it is large next to them (the first of many files
+   * gets the body's size): a copy of the bytes, so never for a buffer that is mostly full.
+   */
   fit(): void {
-    if (this.buffer.length - this.length > 64 * 1024) this.buffer = this.buffer.slice(0, this.length);
+    if (this.buffer.length - this.length > Math.max(64 * 1024, this.length)) this.buffer = this.buffer.slice(0, this.length);
   }
 
   /** The bytes written, as a view (no copy). */

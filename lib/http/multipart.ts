@@ -101,8 +101,13 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
   if (!request.body) throw new UploadError('The request has no body.', 400);
   if (declared !== null) limits.memory.growTo(declared);
 
+  // Each file its own buffer, except the files of a field that takes several: they share one, one after another, so
+  // that a DICOM series can be stacked inside it with no second copy.
   const sinks = new Map<string, ByteSink>();
-  let preallocate = declared ?? 256 * 1024; // the declared length for the first file (usually the only one), then small
+  const fieldSinks = new Map<string, ByteSink>();
+  const ranges = new Map<string, { sink: ByteSink; start: number; end: number }>();
+  const fieldOf = new Map<string, string>();
+  let preallocate = declared ?? 256 * 1024; // the declared length for the first file (usually the only one, or the series), then small
   const form = formidable({
     enabledPlugins: [multipart], // octet-stream, JSON and urlencoded bodies would be buffered whole
     maxFiles: limits.maxFiles ?? limits.fileFields.length,
@@ -113,21 +118,32 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
     allowEmptyFiles: true,
     minFileSize: 0,
     filter: ({ name }) => name !== null && limits.fileFields.includes(name),
-    // keep uploads in memory, one buffer each: nothing is written to disk
+    // keep uploads in memory: nothing is written to disk
     fileWriteStreamHandler: (file) => {
-      // the files before this one are complete: the first may hold room for the whole body
+      const name = (file as unknown as { newFilename: string }).newFilename;
+      const field = fieldOf.get(name) ?? '';
+      const shared = limits.multiFileFields?.includes(field);
+      // the single files before this one are complete: the first may hold room for the whole body
       for (const done of sinks.values()) done.fit();
-      const sink = new ByteSink(Math.min(preallocate, limit));
-      preallocate = 256 * 1024;
-      sinks.set((file as unknown as { newFilename: string }).newFilename, sink);
+      let sink = shared ? fieldSinks.get(field) : undefined;
+      if (!sink) {
+        sink = new ByteSink(Math.min(preallocate, limit));
+        preallocate = 256 * 1024;
+        if (shared) fieldSinks.set(field, sink);
+        else sinks.set(name, sink);
+      }
+      const range = { sink, start: sink.size, end: sink.size };
+      ranges.set(name, range);
       return new Writable({
         write(chunk: Buffer, _encoding, done) {
-          sink.write(chunk);
+          range.sink.write(chunk);
+          range.end = range.sink.size;
           done();
         },
       });
     },
   });
+  form.on('fileBegin', (field, file) => fieldOf.set(file.newFilename, field));
   // A file part without a Content-Type (Python's requests sends none) is still a file: read it by its bytes.
   const handlePart = (form as unknown as { _handlePart(part: { name: string | null; mimetype: string | null }): void })._handlePart.bind(form);
   form.onPart = (part) => {
@@ -147,9 +163,10 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
 
   const [fields, files] = parsed;
   const result: ParsedMultipart = { files: {}, fileLists: {}, fields: {} };
-  for (const sink of sinks.values()) sink.fit();
+  for (const sink of [...sinks.values(), ...fieldSinks.values()]) sink.fit();
   const uploaded = (file: formidable.File): UploadedFile => {
-    const bytes = sinks.get(file.newFilename)?.bytes() ?? new Uint8Array(0);
+    const range = ranges.get(file.newFilename);
+    const bytes = range ? range.sink.bytes().subarray(range.start, range.end) : new Uint8Array(0);
     return { size: bytes.length, read: async () => bytes };
   };
   for (const [name, list] of Object.entries(files)) {

@@ -272,23 +272,28 @@ function checkedHeader(dataSet: DataSet, size: number, littleEndian: boolean, la
  * endian, and the unused high bits cleared (unsigned) or filled with the sign (signed), as the standard asks.
  */
 export function copyPixels(bytes: Uint8Array, header: DicomImageHeader, into: Uint8Array | Uint16Array | Int16Array): void {
-  const count = header.rows * header.columns;
   const width = into.BYTES_PER_ELEMENT;
-  const target = new Uint8Array(into.buffer, into.byteOffset, count * width);
-  target.set(bytes.subarray(header.pixelOffset, header.pixelOffset + count * width));
+  new Uint8Array(into.buffer, into.byteOffset, into.length * width).set(bytes.subarray(header.pixelOffset, header.pixelOffset + into.length * width));
+  nativePixels(header, into);
+}
+
+/** Pixels as the file stored them -> native byte order with the unused high bits dealt with, in place. */
+export function nativePixels(header: DicomImageHeader, pixels: Uint8Array | Uint16Array | Int16Array): void {
+  const width = pixels.BYTES_PER_ELEMENT;
   if (!header.littleEndian && width === 2) {
-    for (let i = 0; i < target.length; i += 2) {
-      const high = target[i];
-      target[i] = target[i + 1];
-      target[i + 1] = high;
+    const bytes = new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length * 2);
+    for (let i = 0; i < bytes.length; i += 2) {
+      const high = bytes[i];
+      bytes[i] = bytes[i + 1];
+      bytes[i + 1] = high;
     }
   }
-  const unused = (into instanceof Uint8Array ? 8 : 16) - header.bitsStored;
-  if (unused > 0) {
-    if (into instanceof Int16Array) for (let i = 0; i < count; i++) into[i] = (into[i] << (16 + unused)) >> (16 + unused);
-    else {
-      const keep = (1 << header.bitsStored) - 1;
-      for (let i = 0; i < count; i++) into[i] &= keep;
-    }
+  const unused = width * 8 - header.bitsStored;
+  if (unused === 0) return;
+  if (pixels instanceof Int16Array) {
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (pixels[i] << (16 + unused)) >> (16 + unused);
+  } else {
+    const keep = (1 << header.bitsStored) - 1;
+    for (let i = 0; i < pixels.length; i++) pixels[i] &= keep;
   }
 }

@@ -1,8 +1,8 @@
 import { UploadError } from '../errors';
 import { megabytes } from '../format';
 import { MAX_DICOM_FILES, MAX_VOLUME_DECOMPRESSED_BYTES, MAX_VOLUME_SIDE, MAX_VOLUME_VOXELS } from '../limits';
-import { copyPixels, readDicomHeader, type DicomImageHeader } from './dicom-file';
-import { bytesPerVoxel, type Affine, type PlaneScaling, type ScalarVolume } from './scalar-volume';
+import { copyPixels, nativePixels, readDicomHeader, type DicomImageHeader } from './dicom-file';
+import { bytesPerVoxel, storedView, type Affine, type PlaneScaling, type ScalarVolume, type VoxelType } from './scalar-volume';
 
 // The files of one DICOM series -> a ScalarVolume, in two steps like a NIfTI: every header is read and checked first (one
 // series, one grid, evenly spaced slices), so memory is admitted before a pixel is copied.
@@ -16,7 +16,7 @@ export interface DicomSeriesInfo {
 export interface OpenedDicomSeries {
   dims: [number, number, number];
   series: DicomSeriesInfo;
-  /** Bytes the read allocates: the stacked voxels (the files stay as they are). */
+  /** Bytes the read allocates: the stacked voxels, or one slice when they are stacked in the files' own buffer. */
   readBytes: number;
   read(): Promise<ScalarVolume>;
 }
@@ -139,8 +139,64 @@ function planeScaling(order: Slice[]): { slope: number; intercept: number; plane
   };
 }
 
-/** Reads and checks every header of a series; the pixels are copied only by read(). */
-export function openDicomSeries(files: Uint8Array[], label = 'The DICOM series', fileLabel = (n: number, total: number) => `File ${n} of ${total}`): OpenedDicomSeries {
+/** Files that lie one after another in one buffer, in order (a zip unpacked by us, the files of one multipart field). */
+function oneBuffer(files: Uint8Array[]): boolean {
+  return files.every((file, i) => file.buffer === files[0].buffer && (i === 0 || file.byteOffset === files[i - 1].byteOffset + files[i - 1].length));
+}
+
+type StoredPlane = Uint8Array | Uint16Array | Int16Array;
+const yieldToOthers = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Each slice's pixels copied into a new array, in stacking order. */
+async function stackByCopy(order: Slice[], datatype: VoxelType, plane: number): Promise<StoredPlane> {
+  const voxels = plane * order.length;
+  const stored = datatype === 'int16' ? new Int16Array(voxels) : datatype === 'uint16' ? new Uint16Array(voxels) : new Uint8Array(voxels);
+  for (let k = 0; k < order.length; k++) {
+    copyPixels(order[k].file, order[k].header, stored.subarray(k * plane, (k + 1) * plane));
+    if (k % 16 === 15) await yieldToOthers(); // let other requests in
+  }
+  return stored;
+}
+
+/**
+ * The slices stacked inside the files' own buffer, which the caller hands over: no second copy of the series. Each
+ * file's pixels move down to slot i (they never reach a later file: every file is longer than its pixels), then the
+ * slots are permuted into stacking order through one slice of scratch.
+ */
+async function stackInPlace(slices: Slice[], order: Slice[], datatype: VoxelType, plane: number): Promise<StoredPlane> {
+  const bytes = new Uint8Array(slices[0].file.buffer);
+  const base = slices[0].file.byteOffset;
+  const sliceBytes = plane * bytesPerVoxel[datatype];
+  slices.forEach(({ file, header }, i) => bytes.copyWithin(base + i * sliceBytes, file.byteOffset + header.pixelOffset, file.byteOffset + header.pixelOffset + sliceBytes));
+  await yieldToOthers();
+  const uploaded = new Map(slices.map((slice, i) => [slice, i]));
+  const from = order.map((slice) => uploaded.get(slice)!); // slot k takes the slice now in slot from[k]
+  const slot = (k: number) => base + k * sliceBytes;
+  const scratch = new Uint8Array(sliceBytes);
+  const placed = new Uint8Array(order.length);
+  for (let start = 0; start < order.length; start++) {
+    if (placed[start]) continue;
+    scratch.set(bytes.subarray(slot(start), slot(start) + sliceBytes));
+    for (let k = start; ;) {
+      placed[k] = 1;
+      if (from[k] === start) {
+        bytes.set(scratch, slot(k));
+        break;
+      }
+      bytes.copyWithin(slot(k), slot(from[k]), slot(from[k]) + sliceBytes);
+      k = from[k];
+    }
+  }
+  const stored = storedView(datatype, bytes.buffer as ArrayBuffer, base, plane * order.length) as StoredPlane;
+  order.forEach((slice, k) => nativePixels(slice.header, stored.subarray(k * plane, (k + 1) * plane)));
+  return stored;
+}
+
+/**
+ * Reads and checks every header of a series; the pixels are stacked only by read(). With `consume`, files that lie one
+ * after another in one buffer are stacked in that buffer, overwriting them (the caller must not read them again).
+ */
+export function openDicomSeries(files: Uint8Array[], label = 'The DICOM series', fileLabel = (n: number, total: number) => `File ${n} of ${total}`, consume = false): OpenedDicomSeries {
   if (files.length > MAX_DICOM_FILES) throw new UploadError(`${label} has ${files.length} files; the limit is ${MAX_DICOM_FILES} a series.`, 413);
   const all = files.map((file, i) => ({ file, number: i + 1, header: readDicomHeader(file, fileLabel(i + 1, files.length)) }));
   const slices = all.filter((s) => !s.header.isMediaDirectory);
@@ -166,10 +222,14 @@ export function openDicomSeries(files: Uint8Array[], label = 'The DICOM series',
   if (dims.some((n) => n > MAX_VOLUME_SIDE) || voxels > MAX_VOLUME_VOXELS) {
     throw new UploadError(`${label} is ${dims.join('×')} voxels; the limit is ${MAX_VOLUME_SIDE} a side and ${MAX_VOLUME_VOXELS.toLocaleString('en')} in all.`, 413);
   }
-  const readBytes = voxels * bytesPerVoxel[first.datatype];
-  if (readBytes > MAX_VOLUME_DECOMPRESSED_BYTES) {
-    throw new UploadError(`${label} holds ${megabytes(readBytes)} of voxels; the limit is ${megabytes(MAX_VOLUME_DECOMPRESSED_BYTES)}.`, 413);
+  const voxelBytes = voxels * bytesPerVoxel[first.datatype];
+  if (voxelBytes > MAX_VOLUME_DECOMPRESSED_BYTES) {
+    throw new UploadError(`${label} holds ${megabytes(voxelBytes)} of voxels; the limit is ${megabytes(MAX_VOLUME_DECOMPRESSED_BYTES)}.`, 413);
   }
+  const plane = dims[0] * dims[1];
+  // the voxels must start aligned for their type, as typed arrays require
+  const inPlace = consume && oneBuffer(files) && slices[0].file.byteOffset % bytesPerVoxel[first.datatype] === 0;
+  const readBytes = inPlace ? plane * bytesPerVoxel[first.datatype] : voxelBytes;
   const pixelSpacingMm = first.pixelSpacingMm!;
   const affine = dicomAffine(row, column, pixelSpacingMm, order[0].header.position!, stepVector);
   return {
@@ -177,12 +237,7 @@ export function openDicomSeries(files: Uint8Array[], label = 'The DICOM series',
     series: { seriesNumber: first.seriesNumber, modality: first.modality, slices: order.length },
     readBytes,
     async read() {
-      const plane = dims[0] * dims[1];
-      const stored = first.datatype === 'int16' ? new Int16Array(voxels) : first.datatype === 'uint16' ? new Uint16Array(voxels) : new Uint8Array(voxels);
-      for (let k = 0; k < order.length; k++) {
-        copyPixels(order[k].file, order[k].header, stored.subarray(k * plane, (k + 1) * plane));
-        if (k % 16 === 15) await new Promise((resolve) => setImmediate(resolve)); // let other requests in
-      }
+      const stored = inPlace ? await stackInPlace(slices, order, first.datatype, plane) : await stackByCopy(order, first.datatype, plane);
       return {
         dims,
         spacingMm: [pixelSpacingMm[1], pixelSpacingMm[0], stepMm],

@@ -25,11 +25,10 @@ function asUploadError(error: unknown, label: string): UploadError {
   return error instanceof UploadError ? error : damaged(label);
 }
 
-function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, label: string): Promise<Uint8Array> {
+function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, out: Uint8Array, label: string): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (error, stream) => {
       if (error || !stream) return reject(asUploadError(error, label));
-      const out = new Uint8Array(entry.uncompressedSize);
       let filled = 0;
       stream.on('data', (chunk: Buffer) => {
         if (filled + chunk.length > out.length) {
@@ -45,7 +44,10 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, label: string): Promi
   });
 }
 
-/** The files in a zip, as bytes, with the memory they take reserved before any is inflated. */
+/**
+ * The files in a zip, as bytes, with the memory they take reserved before any is inflated. They lie one after another
+ * in one buffer of their own, so that a series can be stacked in it without a second copy.
+ */
 export async function unzipFiles(bytes: Uint8Array, label: string, memory?: Reservation): Promise<Uint8Array[]> {
   let zip: yauzl.ZipFile;
   try {
@@ -81,8 +83,13 @@ export async function unzipFiles(bytes: Uint8Array, label: string, memory?: Rese
     }
     if (entries.length === 0) throw new UploadError(`${label} holds no files.`, 422);
     memory?.grow(total);
+    const unpacked = new Uint8Array(total);
     const files: Uint8Array[] = [];
-    for (const entry of entries) files.push(await readEntry(zip, entry, label));
+    let at = 0;
+    for (const entry of entries) {
+      files.push(await readEntry(zip, entry, unpacked.subarray(at, at + entry.uncompressedSize), label));
+      at += entry.uncompressedSize;
+    }
     return files;
   } finally {
     zip.close();

@@ -18,18 +18,22 @@ export interface OpenedVolume {
   read(): Promise<ScalarVolume>;
 }
 
-export async function openVolume(files: Uint8Array[], label: string, memory?: Reservation): Promise<OpenedVolume> {
+/**
+ * `consume`: the caller hands the files over, and a DICOM series whose files lie one after another in one buffer (the
+ * multipart parser keeps a field's files so) is stacked in that buffer rather than copied. A zip's entries are always ours.
+ */
+export async function openVolume(files: Uint8Array[], label: string, memory?: Reservation, consume = false): Promise<OpenedVolume> {
   if (files.length === 0) throw new UploadError(`${label} is missing.`, 400);
   if (files.length === 1 && isZip(files[0])) {
     const entries = await unzipFiles(files[0], `${label} (.zip)`, memory);
-    return fromDicom(entries, label, (n, total) => `Entry ${n} of ${total} in the .zip`);
+    return fromDicom(entries, label, (n, total) => `Entry ${n} of ${total} in the .zip`, true);
   }
-  if (files.length > 1 || isDicom(files[0])) return fromDicom(files, label, (n, total) => `File ${n} of ${total}`);
+  if (files.length > 1 || isDicom(files[0])) return fromDicom(files, label, (n, total) => `File ${n} of ${total}`, consume);
   const nifti = await openNifti(files[0], label);
   return { dims: nifti.header.dims, readBytes: nifti.readBytes, series: null, read: () => nifti.read() };
 }
 
-function fromDicom(files: Uint8Array[], label: string, fileLabel: (n: number, total: number) => string): OpenedVolume {
-  const series = openDicomSeries(files, label.replace(/volume$/, 'series'), fileLabel);
+function fromDicom(files: Uint8Array[], label: string, fileLabel: (n: number, total: number) => string, consume: boolean): OpenedVolume {
+  const series = openDicomSeries(files, label.replace(/volume$/, 'series'), fileLabel, consume);
   return { dims: series.dims, readBytes: series.readBytes, series: series.series, read: () => series.read() };
 }

@@ -15,5 +15,6 @@ export const POST = uploadRoute(async (request, memory) => {
     maxTotalBytes: MAX_VOLUME_UPLOAD_BYTES, fileFields: ['flair', 't1c'], multiFileFields: ['flair'], maxFiles: MAX_DICOM_FILES + 1, memory,
   });
   const upload = await parseVolumeUpload({ flair: fileLists.flair, t1c: files.t1c });
-  return json(await volumeApiBody(await analyzeVolume(upload, { memory })));
+  // the request's bytes are not read again: a DICOM series is stacked inside them
+  return json(await volumeApiBody(await analyzeVolume(upload, { memory, consumeUpload: true })));
 });
