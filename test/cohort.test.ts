@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { makeNifti } from './fixtures/nifti-synthetic';
@@ -13,7 +14,7 @@ import { PATIENT_TAGS, seriesFromVolume } from './fixtures/dicom-synthetic';
 // and broken files; then stopped (a cut-off CSV) and resumed.
 
 const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '..');
+const root = fileURLToPath(new URL('..', import.meta.url));
 const FAKE = Object.fromEntries(Object.keys(PATIENT_TAGS).map((name) => [name, name === 'PatientBirthDate' ? '19010203' : `ZZCOHORT${name.toUpperCase()}`]));
 
 function syntheticHead(): { dims: [number, number, number]; values: Int16Array } {
