@@ -1,12 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readNiftiVolume } from '../lib/volume/nifti-read';
 import { allValues } from '../lib/volume/scalar-volume';
-import { BOUNDARY, fixture, multipartBody, multipartHeaders } from './client';
+import { BOUNDARY, fixture, multipartBody } from './client';
 import { processMemory, type ServerProcess } from './server-process';
 
 // Clients that keep sending the largest allowed volumes next to clients sending slices, while a prober times
-// /api/health: for the hardening test and for `npm run bench`.
+// /api/health: for the hardening test and for `npm run bench`. Each client runs in e2e/flood-client.mjs.
 
 export interface DoorCount {
   ok: number;
@@ -23,6 +26,8 @@ export interface FloodReport {
   healthP99Ms: number;
   healthMaxMs: number;
   healthFailures: number;
+  /** The worst event-loop delay the server reported between two probes. */
+  eventLoopMaxMs: number;
   peakRssMb: number;
 }
 
@@ -55,62 +60,60 @@ export async function largestVolumeBody(): Promise<Buffer> {
   return multipartBody([{ name: 'flair', filename: 'largest.nii', contentType: 'application/octet-stream', data: file }], BOUNDARY);
 }
 
-const count = (door: DoorCount, status: number) => {
-  if (status === 200) door.ok++;
-  else if (status === 503) door.busy++;
-  else door.other[status] = (door.other[status] ?? 0) + 1;
-};
-
-async function keepSending(url: string, body: Buffer, door: DoorCount, stopAt: number): Promise<void> {
-  while (performance.now() < stopAt) {
-    try {
-      const response = await fetch(url, { method: 'POST', headers: multipartHeaders(), body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length) });
-      await response.arrayBuffer();
-      count(door, response.status);
-      // a 503 says when to come back
-      if (response.status === 503) await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
-    } catch (error) {
-      count(door, 0);
-    }
-  }
+function client(args: string[]): Promise<{ statuses: Record<string, number>; latenciesMs: number[]; loopDelaysMs: number[] }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(process.cwd(), 'e2e', 'flood-client.mjs'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output.trim().split('\n').pop()!)) : reject(new Error(`flood client exited with ${code}`))));
+  });
 }
 
-export async function mixedFlood(server: ServerProcess, options: { seconds: number; volumeClients: number; sliceClients: number; volumeBody: Buffer; sliceBody: Buffer }): Promise<FloodReport> {
-  const volumes: DoorCount = { ok: 0, busy: 0, other: {} }, slices: DoorCount = { ok: 0, busy: 0, other: {} };
-  const healthMs: number[] = [];
-  let healthFailures = 0, peakRssMb = 0;
-  const started = performance.now();
-  const stopAt = started + options.seconds * 1000;
-  const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, processMemory(server.pid).rssMb)), 100);
-  const prober = (async () => {
-    while (performance.now() < stopAt) {
-      const sent = performance.now();
-      try {
-        if (!(await fetch(`${server.url}/api/health`)).ok) healthFailures++;
-      } catch {
-        healthFailures++;
-      }
-      healthMs.push(performance.now() - sent);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+function door(results: Array<{ statuses: Record<string, number> }>): DoorCount {
+  const total: DoorCount = { ok: 0, busy: 0, other: {} };
+  for (const { statuses } of results) {
+    for (const [status, n] of Object.entries(statuses)) {
+      if (status === '200') total.ok += n;
+      else if (status === '503') total.busy += n;
+      else total.other[status] = (total.other[status] ?? 0) + n;
     }
-  })();
-  await Promise.all([
-    prober,
-    ...Array.from({ length: options.volumeClients }, () => keepSending(`${server.url}/api/volume`, options.volumeBody, volumes, stopAt)),
-    ...Array.from({ length: options.sliceClients }, () => keepSending(`${server.url}/api/predict`, options.sliceBody, slices, stopAt)),
-  ]);
-  clearInterval(sampler);
-  const seconds = (performance.now() - started) / 1000;
-  const sorted = [...healthMs].sort((a, b) => a - b);
-  return {
-    seconds,
-    volumes,
-    slices,
-    volumesPerMinute: (volumes.ok * 60) / seconds,
-    slicesPerMinute: (slices.ok * 60) / seconds,
-    healthP99Ms: sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)],
-    healthMaxMs: sorted[sorted.length - 1],
-    healthFailures,
-    peakRssMb: Math.max(peakRssMb, processMemory(server.pid).peakRssMb),
-  };
+  }
+  return total;
+}
+
+/** Each client is a process of its own; the bodies go to a temp folder so that every process reads them once. */
+export async function mixedFlood(server: ServerProcess, options: { seconds: number; volumeClients: number; sliceClients: number; volumeBody: Buffer; sliceBody: Buffer }): Promise<FloodReport> {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'flood-'));
+  const volumeFile = path.join(folder, 'volume.body'), sliceFile = path.join(folder, 'slice.body');
+  writeFileSync(volumeFile, options.volumeBody);
+  writeFileSync(sliceFile, options.sliceBody);
+  let peakRssMb = 0;
+  const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, processMemory(server.pid).rssMb)), 100);
+  const from = Date.now() + 2000; // every client has started by then
+  const until = String(from + options.seconds * 1000);
+  try {
+    const [health, ...posters] = await Promise.all([
+      client(['prober', `${server.url}/api/health`, String(from), until]),
+      ...Array.from({ length: options.volumeClients }, () => client(['poster', `${server.url}/api/volume`, String(from), until, volumeFile])),
+      ...Array.from({ length: options.sliceClients }, () => client(['poster', `${server.url}/api/predict`, String(from), until, sliceFile])),
+    ]);
+    const seconds = (Date.now() - from) / 1000; // the last answers may come after `until`
+    const volumes = door(posters.slice(0, options.volumeClients)), slices = door(posters.slice(options.volumeClients));
+    const sorted = [...health.latenciesMs].sort((a, b) => a - b);
+    return {
+      seconds,
+      volumes,
+      slices,
+      volumesPerMinute: (volumes.ok * 60) / seconds,
+      slicesPerMinute: (slices.ok * 60) / seconds,
+      healthP99Ms: sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)],
+      healthMaxMs: sorted[sorted.length - 1],
+      eventLoopMaxMs: Math.max(0, ...health.loopDelaysMs),
+      healthFailures: Object.entries(health.statuses).filter(([status]) => status !== '200').reduce((n, [, c]) => n + c, 0),
+      peakRssMb: Math.max(peakRssMb, processMemory(server.pid).peakRssMb),
+    };
+  } finally {
+    clearInterval(sampler);
+    rmSync(folder, { recursive: true, force: true });
+  }
 }

@@ -25,6 +25,8 @@ const manifestSchema = z.object({
   }),
   labels: z.object({ negative: z.string(), positive: z.string() }),
   thresholds: z.object({ slice: z.number(), mask: z.number() }),
+  // how a Tumor slice is drawn (training/decision.py)
+  decision: z.object({ minComponentPx: z.number() }).default({ minComponentPx: 0 }),
   metrics: z.record(z.string(), z.any()).default({}),
   split: z.object({ train: z.array(z.string()), val: z.array(z.string()), test: z.array(z.string()) }),
 });

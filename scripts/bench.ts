@@ -1,18 +1,20 @@
 /**
- * Latency, throughput and memory of the production server, over HTTP on loopback.
+ * Latency, throughput and memory of the production server, over HTTP on loopback, as ratios measured in one run.
  *
- *   npm run bench [-- --seconds 8] [-- --cpu-prof DIR]
+ *   npm run bench [-- --seconds 8] [-- --flood-seconds 30] [-- --cpu-prof DIR]
  *
- * Builds if .next is missing, starts `next start` on a free port, and measures the JSON API and the form's server
- * action with a 256 x 256 slice at concurrency 1, 4 and 16, a volume at concurrency 1 when /api/volume exists, the
- * model alone in this process, and the old design's cost of loading the model for every request. The last line is
- * one JSON object for the concurrency-16 API run.
+ * Builds if .next is missing, starts `next start` on a free port, and measures the model alone in this process (the
+ * served configuration, and one thread for comparison), the JSON API and the form's server action with a 256 x 256
+ * slice at concurrency 1, 4 and 16, a 240 x 240 x 155 volume at concurrency 1, then a mixed flood: 8 clients sending
+ * the largest allowed volume and 8 sending slices while /api/health is timed. It prints the ratios of the lean-path
+ * targets and the flood's figures; the last line is one JSON object with all of them.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { apiFormData, fixture, postApi, postSliceForm, sliceActionId, sliceFormRequest, type UploadFile } from '../e2e/client';
+import { apiFormData, BOUNDARY, fixture, multipartBody, postApi, postSliceForm, sliceActionId, sliceFormRequest, type UploadFile } from '../e2e/client';
+import { largestVolumeBody, mixedFlood, type FloodReport } from '../e2e/mixed-flood';
 import { processMemory, startServer, type ServerProcess } from '../e2e/server-process';
 import { chooseReadings, channelsFor } from '../lib/analysis/readings';
 import { decodeImage } from '../lib/imaging/decode';
@@ -27,6 +29,7 @@ function option(name: string): string | undefined {
 }
 
 const SECONDS = Number(option('--seconds') ?? 8);
+const FLOOD_SECONDS = Number(option('--flood-seconds') ?? 30);
 const CPU_PROFILE_DIR = option('--cpu-prof');
 const CONCURRENCIES = [1, 4, 16];
 const slice: UploadFile = { name: 'tumour-flair.png', mimeType: 'image/png', buffer: readFileSync(fixture('tumour-flair.png')) };
@@ -84,11 +87,13 @@ async function volumeRoute(server: ServerProcess): Promise<boolean> {
   return (await fetch(`${server.url}/api/volume`, { method: 'POST' })).status !== 404;
 }
 
+const volumeSlicesAnalysed: number[] = [];
 const viaVolumeApi = (server: ServerProcess) => async () => {
   const form = new FormData();
   form.append('flair', new Blob([new Uint8Array(readFileSync(fixture('brats-pat0001-flair.nii.gz')))]), 'brats-pat0001-flair.nii.gz');
   const response = await fetch(`${server.url}/api/volume`, { method: 'POST', body: form });
-  await response.arrayBuffer();
+  const body = await response.json();
+  if (response.status === 200) volumeSlicesAnalysed.push(body.slices.length);
   return { ok: response.status === 200 };
 };
 
@@ -101,9 +106,7 @@ async function fixtureInput(model: TumourModel): Promise<Float32Array> {
   return toModelInput(pixels, model.manifest.normalisation);
 }
 
-async function modelAlone(): Promise<{ inferenceMs: number; loadAndInferMs: number[] }> {
-  const model = await createTumourModelUncached();
-  const input = await fixtureInput(model);
+async function medianInferenceMs(model: TumourModel, input: Float32Array): Promise<number> {
   for (let i = 0; i < 5; i++) await model.predict(input, 1);
   const times: number[] = [];
   for (let i = 0; i < 40; i++) {
@@ -111,6 +114,16 @@ async function modelAlone(): Promise<{ inferenceMs: number; loadAndInferMs: numb
     await model.predict(input, 1);
     times.push(performance.now() - started);
   }
+  return median(times);
+}
+
+async function modelAlone(): Promise<{ inferenceMs: number; oneThreadMs: number; loadAndInferMs: number[] }> {
+  const model = await createTumourModelUncached();
+  const input = await fixtureInput(model);
+  const inferenceMs = await medianInferenceMs(model, input);
+  process.env.INFERENCE_THREADS = '1';
+  const oneThreadMs = await medianInferenceMs(await createTumourModelUncached(), input);
+  delete process.env.INFERENCE_THREADS;
   // the old Flask design: a new session for every request, then one inference
   const loadAndInferMs: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -119,7 +132,7 @@ async function modelAlone(): Promise<{ inferenceMs: number; loadAndInferMs: numb
     await fresh.predict(input, 1);
     loadAndInferMs.push(performance.now() - started);
   }
-  return { inferenceMs: median(times), loadAndInferMs };
+  return { inferenceMs, oneThreadMs, loadAndInferMs };
 }
 
 function ensureBuild() {
@@ -163,6 +176,17 @@ async function main() {
     peakRssMb = processMemory(server.pid).peakRssMb;
     await server.stop();
   }
+  // the flood on a fresh server, so that its peak is its own
+  let flood: FloodReport | undefined;
+  if (FLOOD_SECONDS > 0) {
+    const floodServer = await startServer();
+    try {
+      const sliceBody = multipartBody([{ name: 'flair', filename: slice.name, contentType: slice.mimeType, data: slice.buffer }], BOUNDARY);
+      flood = await mixedFlood(floodServer, { seconds: FLOOD_SECONDS, volumeClients: 8, sliceClients: 8, volumeBody: await largestVolumeBody(), sliceBody });
+    } finally {
+      await floodServer.stop();
+    }
+  }
 
   const serverInferenceMs = median(runs.filter((r) => r.door === 'API' && r.concurrency === 1).flatMap((r) => r.inferenceMs));
   console.log(`\nserver: next start, one process; ${SECONDS} s a run; slice ${slice.name} (256x256 PNG); machine: ${(await import('node:os')).availableParallelism()} cores`);
@@ -173,17 +197,41 @@ async function main() {
   }
   if (!volumeAvailable) console.log('volume API: /api/volume does not exist in this build; not measured');
   const c1 = row(runs.find((r) => r.door === 'API' && r.concurrency === 1)!);
+  const form1 = row(runs.find((r) => r.door === 'form' && r.concurrency === 1)!);
   const c16run = runs.find((r) => r.door === 'API' && r.concurrency === 16)!;
   const c16 = row(c16run);
-  console.log(`\nmodel alone (in-process, median of 40): ${ms(alone.inferenceMs)} ms; inside the server at concurrency 1: ${ms(serverInferenceMs)} ms`);
-  console.log(`not inference at concurrency 1 (API): ${ms(c1.p50 - serverInferenceMs)} ms of ${ms(c1.p50)} ms p50 = ${((100 * (c1.p50 - serverInferenceMs)) / c1.p50).toFixed(0)}%`);
-  console.log(`old design, a new session per request (create + one inference): median ${ms(median(alone.loadAndInferMs))} ms (${alone.loadAndInferMs.map(ms).join(', ')})`);
+  const volumeRun = runs.find((r) => r.door === 'volume API');
   const slicePeakMb = Math.max(...runs.filter((r) => r.door !== 'volume API').map((r) => r.peakRssMb));
-  console.log(`peak RSS of the server: ${slicePeakMb.toFixed(0)} MB over the slice runs, ${peakRssMb.toFixed(0)} MB over everything (VmHWM)`);
-  console.log(`targets: p50 < 40 ms at concurrency 1 (${ms(c1.p50)}); rps at 16 >= ${(0.8 * 1000 / alone.inferenceMs).toFixed(1)} (80% of 1000/model_ms) (${c16.rps.toFixed(1)}); errors 0 (${runs.reduce((n, r) => n + r.errors, 0)}); RSS < 400 MB (${slicePeakMb.toFixed(0)})`);
+  const ceiling = 1000 / alone.inferenceMs; // one session with every core, as served
+  const ratios = {
+    api_not_inference: (c1.p50 - serverInferenceMs) / c1.p50,
+    form_not_inference: (form1.p50 - serverInferenceMs) / form1.p50,
+    api_c16_of_ceiling: c16.rps / ceiling,
+    volume_wall_of_model: volumeRun && volumeSlicesAnalysed.length
+      ? median(volumeRun.latenciesMs) / (median(volumeSlicesAnalysed) * alone.inferenceMs) : NaN,
+  };
+  const percent = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : '-');
+  console.log(`\nmodel alone (in-process, median of 40): ${ms(alone.inferenceMs)} ms with ${(await import('node:os')).availableParallelism()} threads (served), ${ms(alone.oneThreadMs)} ms with 1; inside the server at concurrency 1: ${ms(serverInferenceMs)} ms`);
+  console.log(`old design, a new session per request (create + one inference): median ${ms(median(alone.loadAndInferMs))} ms (${alone.loadAndInferMs.map(ms).join(', ')})`);
+  console.log('\nratio                                                        measured   target');
+  console.log(`API, concurrency 1: share of p50 that is not inference        ${percent(ratios.api_not_inference).padStart(8)}   <= 25%`);
+  console.log(`form, concurrency 1: share of p50 that is not inference       ${percent(ratios.form_not_inference).padStart(8)}   <= 35%`);
+  console.log(`API, concurrency 16: requests/s of the model's ceiling        ${percent(ratios.api_c16_of_ceiling).padStart(8)}   >= 85%   (${c16.rps.toFixed(1)} of ${ceiling.toFixed(1)}/s)`);
+  console.log(`volume (240x240x155): wall time over slices x model_ms         ${Number.isFinite(ratios.volume_wall_of_model) ? ratios.volume_wall_of_model.toFixed(2) : '-'}x   <= 1.1x`);
+  console.log(`peak RSS, slices / with volumes                               ${slicePeakMb.toFixed(0)} / ${peakRssMb.toFixed(0)} MB   <= 300 / 450 MB`);
+  if (flood) {
+    console.log(`\nmixed flood, ${flood.seconds.toFixed(0)} s: 8 clients of the largest volume (512x512x300 int16) and 8 of slices`);
+    console.log(`  answered: ${flood.volumesPerMinute.toFixed(1)} volumes/min, ${flood.slicesPerMinute.toFixed(0)} slices/min; told to retry (503): ${flood.volumes.busy} volume and ${flood.slices.busy} slice requests; other: ${JSON.stringify({ ...flood.volumes.other, ...flood.slices.other })}`);
+    console.log(`  /api/health p99 ${ms(flood.healthP99Ms)} ms (max ${ms(flood.healthMaxMs)}, target <= 500); event loop delay max ${ms(flood.eventLoopMaxMs)} ms; peak RSS ${flood.peakRssMb.toFixed(0)} MB (target <= 600)`);
+  }
   console.log(JSON.stringify({
     p50_ms: +c16.p50.toFixed(1), p95_ms: +c16.p95.toFixed(1), p99_ms: +c16.p99.toFixed(1), rps: +c16.rps.toFixed(1),
     concurrency: 16, errors: c16run.errors, rss_mb: Math.round(c16run.peakRssMb), model_ms: +alone.inferenceMs.toFixed(1),
+    model_ms_one_thread: +alone.oneThreadMs.toFixed(1), api_c1_p50_ms: +c1.p50.toFixed(1), form_c1_p50_ms: +form1.p50.toFixed(1),
+    ratios: Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, Number.isFinite(v) ? +v.toFixed(3) : null])),
+    peak_rss_slices_mb: Math.round(slicePeakMb), peak_rss_all_mb: Math.round(peakRssMb),
+    flood: flood && { seconds: +flood.seconds.toFixed(0), volumes_per_minute: +flood.volumesPerMinute.toFixed(1), slices_per_minute: +flood.slicesPerMinute.toFixed(0),
+      health_p99_ms: +flood.healthP99Ms.toFixed(0), event_loop_max_ms: flood.eventLoopMaxMs, peak_rss_mb: Math.round(flood.peakRssMb), volumes: flood.volumes, slices: flood.slices },
   }));
 }
 

@@ -11,12 +11,15 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeVolume } from '../lib/analysis/analyze-volume';
 import { DiceAccumulator } from '../lib/evaluation/metrics';
+import { readManifest } from '../lib/manifest';
 import { readNiftiVolume } from '../lib/volume/nifti-read';
 import { allValues } from '../lib/volume/scalar-volume';
 
 export interface VolumeEvaluationOptions {
   /** 'flair' (default): FLAIR alone; 'all': FLAIR with T1c when the folder has one. */
   modalities?: 'flair' | 'all';
+  /** Also the volumes the model was trained on (models/manifest.json split.volumes_train); by default they are skipped. */
+  includeSeen?: boolean;
   /** Called with the summary, e.g. to record it in models/manifest.json. */
   record?: (figures: object) => void;
 }
@@ -30,8 +33,11 @@ function findFile(folder: string, pattern: RegExp): string | undefined {
 
 export async function evaluateVolumes(dir: string, options: VolumeEvaluationOptions = {}): Promise<void> {
   const modalities = options.modalities ?? 'flair';
-  const patients = readdirSync(dir).filter((name) => statSync(path.join(dir, name)).isDirectory()).sort();
-  const dices: number[] = [], volumeErrors: number[] = [], seconds: number[] = [];
+  const seen = (readManifest().split as { volumes_train?: string[] }).volumes_train ?? [];
+  const all = readdirSync(dir).filter((name) => statSync(path.join(dir, name)).isDirectory()).sort();
+  const patients = options.includeSeen ? all : all.filter((name) => !seen.some((id) => name.includes(id)));
+  console.log(`${patients.length} volumes (${all.length - patients.length} skipped: trained on)`);
+  const dices: number[] = [], volumeErrors: number[] = [], relativeErrors: number[] = [], seconds: number[] = [];
   for (const patient of patients) {
     const folder = path.join(dir, patient);
     const flairFile = findFile(folder, /flair/i);
@@ -45,11 +51,12 @@ export async function evaluateVolumes(dir: string, options: VolumeEvaluationOpti
     const labels = await readNiftiVolume(readFileSync(labelFile), 'The label volume');
     const truth = Uint8Array.from(allValues(labels), (v) => (v > 0 ? 1 : 0));
     const dice = new DiceAccumulator();
-    dice.add(analysis.mask, truth);
+    dice.add(analysis.mask.toVolume(), truth);
     const voxelMl = (labels.spacingMm[0] * labels.spacingMm[1] * labels.spacingMm[2]) / 1000;
     const trueMl = truth.reduce((sum, v) => sum + v, 0) * voxelMl;
     dices.push(dice.dice);
     volumeErrors.push(Math.abs(analysis.tumourVolumeMl - trueMl));
+    relativeErrors.push(Math.abs(analysis.tumourVolumeMl - trueMl) / trueMl);
     seconds.push(analysis.timingsMs.total / 1000);
     const analysed = analysis.slices.filter((s) => s.analysed).length;
     console.log(
@@ -62,8 +69,12 @@ export async function evaluateVolumes(dir: string, options: VolumeEvaluationOpti
   const figures = {
     volumes: dices.length,
     modalities,
+    patients,
+    dice: dices,
     dice_mean: mean(dices),
+    dice_min: Math.min(...dices),
     volume_ml_error_mean: mean(volumeErrors),
+    volume_relative_error_mean: mean(relativeErrors),
     seconds_per_volume: mean(seconds),
   };
   options.record?.(figures);

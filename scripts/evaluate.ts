@@ -46,12 +46,14 @@ async function evaluateSlices(root: string, modalities: 'flair' | 'all', include
   console.log(`${chosen.length} patients (${patients.length - chosen.length} skipped: seen in training or calibration), modalities ${modalities}`);
 
   const labels: boolean[] = [], probabilities: number[] = [], dices: number[] = [], times: number[] = [];
-  let rejected = 0;
+  const dicesWithTumour: number[] = []; // patients with at least 1,000 tumour pixels in all
+  let rejected = 0, disagreements = 0;
   for (const patient of chosen) {
     const folder = path.join(root, patient);
     const slices = readdirSync(folder).filter((n) => n.endsWith('.png') && !n.endsWith('_mask.png'))
       .sort((a, b) => Number(a.match(/_(\d+)\.png$/)![1]) - Number(b.match(/_(\d+)\.png$/)![1]));
     const dice = new DiceAccumulator();
+    let tumourPx = 0;
     for (const name of slices) {
       const bytes = readFileSync(path.join(folder, name));
       const truth = new Uint8Array(await sharp(readFileSync(path.join(folder, name.replace(/\.png$/, '_mask.png')))).extractChannel(0).raw().toBuffer());
@@ -61,16 +63,20 @@ async function evaluateSlices(root: string, modalities: 'flair' | 'all', include
         const analysis = await analyzeSlice({ flair, reading: modalities === 'flair' ? 'grayscale' : 'layered' });
         probability = analysis.result.probability;
         mask = analysis.result.mask;
+        // one decision: Tumor draws something, No Tumor draws nothing
+        if ((analysis.result.label === 'Tumor') !== (analysis.result.tumourAreaPx > 0)) disagreements++;
         times.push(analysis.timingsMs.total);
       } catch (error) {
         if (!(error instanceof UploadError)) throw error;
         rejected++; // refused as not an MRI slice: counted as No Tumor with no mask
       }
       labels.push(truth.some((v) => v > 127));
+      tumourPx += truth.reduce((n, v) => n + (v > 127 ? 1 : 0), 0);
       probabilities.push(probability);
       dice.add(mask, truth);
     }
     dices.push(dice.dice);
+    if (tumourPx >= 1000) dicesWithTumour.push(dice.dice);
     console.log(`${patient}: ${slices.length} slices, Dice ${dice.dice.toFixed(3)}`);
   }
   const threshold = manifest.thresholds.slice;
@@ -83,6 +89,8 @@ async function evaluateSlices(root: string, modalities: 'flair' | 'all', include
     ece: expectedCalibrationError(labels, probabilities),
     dice_mean: dices.reduce((a, b) => a + b, 0) / dices.length,
     dice_median: median(dices),
+    dice_worst_with_1000px: Math.min(...dicesWithTumour),
+    label_drawing_disagreements: disagreements,
     ms_per_slice: times.reduce((a, b) => a + b, 0) / Math.max(times.length, 1),
     rejected_as_not_mri: rejected,
   };
@@ -91,7 +99,7 @@ async function evaluateSlices(root: string, modalities: 'flair' | 'all', include
 async function main() {
   if (values.volumes) {
     const { evaluateVolumes } = await import('./evaluate-volumes');
-    await evaluateVolumes(values.volumes, { modalities: values.modalities === 'all' ? 'all' : 'flair', record: values.record ? (figures: object) => recordMetrics('brats2013', figures) : undefined });
+    await evaluateVolumes(values.volumes, { modalities: values.modalities === 'all' ? 'all' : 'flair', includeSeen: values['include-seen'], record: values.record ? (figures: object) => recordMetrics('brats2013', figures) : undefined });
     return;
   }
   if (!values.data) throw new Error('Give --data DIR (slices laid out like ../shared/data/lgg) or --volumes DIR.');

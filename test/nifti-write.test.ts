@@ -6,6 +6,9 @@ import * as nifti from 'nifti-reader-js';
 import { readNiftiVolume } from '../lib/volume/nifti-read';
 import { writeNiftiMask } from '../lib/volume/nifti-write';
 import { allValues } from '../lib/volume/scalar-volume';
+import { chooseSliceAxes } from '../lib/volume/axes';
+import { sliceGrid } from '../lib/volume/slices';
+import { TumourMask } from '../lib/volume/tumour-mask';
 import { makeNifti } from './fixtures/nifti-synthetic';
 
 const arrayBuffer = (bytes: Uint8Array) => new Uint8Array(bytes).buffer;
@@ -71,4 +74,17 @@ test('a volume with no NIfTI header of its own (DICOM) gets one whose sform is i
   assert.deepEqual(reread.affine, affine);
   assert.deepEqual(reread.spacingMm, [0.5, 0.5, 2]);
   assert.deepEqual(Array.from(allValues(reread)), new Array(12).fill(1));
+});
+
+test('a mask kept slice by slice writes the same file as the whole volume, for slices along k and along another axis', async () => {
+  for (const affine of [[[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], [[0, 0, 1, 0], [1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1]]]) {
+    const dims: [number, number, number] = [5, 4, 3];
+    const grid = sliceGrid(dims, [1, 1, 1], chooseSliceAxes(affine));
+    const mask = new TumourMask(grid);
+    mask.set(1, Uint8Array.from({ length: grid.width * grid.height }, (_, i) => i % 2));
+    const whole = await writeNiftiMask({ dims, spacingMm: [1, 1, 1], affine }, mask.toVolume());
+    const byPlanes = await writeNiftiMask({ dims, spacingMm: [1, 1, 1], affine }, mask.planes());
+    assert.deepEqual(gunzipSync(byPlanes), gunzipSync(whole));
+    assert.equal(mask.toVolume().reduce((a, b) => a + b, 0), Math.floor((grid.width * grid.height) / 2));
+  }
 });

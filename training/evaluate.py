@@ -13,43 +13,43 @@ import numpy as np
 import torch
 from PIL import Image
 
-from data import load_cached, normalise
+import decision
+from data import load_cached
 from export import load_net
 from metrics import at_threshold, expected_calibration_error, per_patient_dice, roc_auc, roc_curve
-from predict import flair_only
+from predict import network_outputs
 
 
-@torch.no_grad()
-def mask_and_slice_logits(net, images_u8, modalities, batch=32):
-    """One pass of the network: tumour probability maps and raw slice logits."""
-    masks, logits = [], []
-    for start in range(0, len(images_u8), batch):
-        x = torch.from_numpy(images_u8[start:start + batch]).permute(0, 3, 1, 2).float()
-        if modalities == "flair":
-            x = flair_only(x)
-        mask_logits, slice_logit = net(normalise(x))
-        masks.append(torch.sigmoid(mask_logits)[:, 0].numpy())
-        logits.append(slice_logit[:, 0].numpy())
-    return np.concatenate(masks), np.concatenate(logits)
+def served(net, manifest, images, modalities):
+    """What the app serves for each slice: the decision's probability and the drawing (decision.py)."""
+    mask_prob, logits = network_outputs(net, images, modalities)
+    rule = manifest["decision"]
+    feats = decision.features(torch.from_numpy(logits), torch.from_numpy(mask_prob)).numpy()
+    probability = decision.probability(feats, rule["weights"], rule["bias"])
+    is_tumour = probability >= manifest["thresholds"]["slice"]
+    drawn = np.stack([decision.drawing(m, t, rule["minComponentPx"]) for m, t in zip(mask_prob, is_tumour)])
+    fallbacks = int(sum(t and not (m >= decision.MASK_THRESHOLD).any() for m, t in zip(mask_prob, is_tumour)))
+    return probability, is_tumour, drawn, fallbacks
 
 
-def measure(net, temperature, images, masks, patient_index, modalities, threshold, mask_threshold):
-    mask_prob, logits = mask_and_slice_logits(net, images, modalities)
-    # the exported graph divides the slice logit by the temperature; do the same here
-    slice_prob = 1 / (1 + np.exp(-logits / temperature))
+def measure(net, manifest, images, masks, patient_index, modalities):
+    probability, is_tumour, drawn, fallbacks = served(net, manifest, images, modalities)
     labels = masks.any((1, 2))
-    predicted_tumour = slice_prob >= threshold
-    # as the app does: a slice called No Tumor shows no mask
-    predicted_masks = (mask_prob >= mask_threshold) & predicted_tumour[:, None, None]
-    dices = per_patient_dice(predicted_masks, masks, patient_index)
+    dices = per_patient_dice(drawn, masks, patient_index)
+    tumour_px = {int(p): int(masks[patient_index == p].sum()) for p in np.unique(patient_index)}
+    with_tumour = [d for p, d in dices.items() if tumour_px[p] >= 1000]
+    disagreements = int((is_tumour != drawn.any((1, 2))).sum())
     return {
-        "auc": roc_auc(labels, slice_prob),
-        **at_threshold(labels, slice_prob, threshold),
-        "ece": expected_calibration_error(labels, slice_prob),
+        "auc": roc_auc(labels, probability),
+        **at_threshold(labels, probability, manifest["thresholds"]["slice"]),
+        "ece": expected_calibration_error(labels, probability),
         "dice_mean": float(np.mean(list(dices.values()))),
         "dice_median": float(np.median(list(dices.values()))),
-        "threshold": threshold,
-    }, slice_prob, mask_prob, labels
+        "dice_worst_with_1000px": float(min(with_tumour)) if with_tumour else None,
+        "threshold": manifest["thresholds"]["slice"],
+        "label_drawing_disagreements": disagreements,
+        "fallback_drawings": fallbacks,
+    }, probability, drawn, labels, dices
 
 
 def roc_svg(curves, path):
@@ -83,9 +83,42 @@ def overlay_picture(image, truth, predicted, path):
     Image.fromarray(rgb.clip(0, 255).astype(np.uint8)).save(path)
 
 
+def dice_strip_svg(dices, names, path):
+    """Per-patient Dice of the test patients, one dot each, worst named."""
+    width, height, pad = 420, 150, 30
+    order = sorted(dices.items(), key=lambda kv: kv[1])
+    dots = "".join(f'<circle cx="{pad + d * (width - 2 * pad):.1f}" cy="{height / 2 + (i % 5 - 2) * 9:.1f}" r="4" fill="#0f766e" fill-opacity="0.7"><title>{names[p]}: {d:.3f}</title></circle>'
+                   for i, (p, d) in enumerate(order))
+    ticks = "".join(f'<line x1="{pad + t * (width - 2 * pad)}" y1="{height - 28}" x2="{pad + t * (width - 2 * pad)}" y2="{height - 22}" stroke="#64748b"/>'
+                    f'<text x="{pad + t * (width - 2 * pad)}" y="{height - 8}" font-size="11" text-anchor="middle">{t:.1f}</text>' for t in np.linspace(0, 1, 6))
+    svg = f"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" font-family="sans-serif">
+<text x="{width / 2}" y="16" text-anchor="middle" font-size="13">Dice per test patient (FLAIR alone, slices stacked)</text>
+<line x1="{pad}" y1="{height - 28}" x2="{width - pad}" y2="{height - 28}" stroke="#64748b"/>{ticks}{dots}</svg>"""
+    open(path, "w").write(svg)
+
+
+def learning_curve_svg(curve, path):
+    """Validation Dice (FLAIR alone) per epoch of the run."""
+    if not curve:
+        return
+    width, height, pad = 420, 220, 40
+    epochs = [c["epoch"] for c in curve]
+    top = max(epochs)
+    xs = lambda e: pad + (e - 1) / max(1, top - 1) * (width - 2 * pad)
+    ys = lambda v: height - pad - v * (height - 2 * pad)
+    points = " ".join(f"{xs(c['epoch']):.1f},{ys(c['valDiceFlair']):.1f}" for c in curve)
+    grid = "".join(f'<line x1="{pad}" y1="{ys(v):.1f}" x2="{width - pad}" y2="{ys(v):.1f}" stroke="#e2e8f0"/><text x="{pad - 6}" y="{ys(v) + 4:.1f}" font-size="11" text-anchor="end">{v:.1f}</text>'
+                   for v in np.linspace(0, 1, 6))
+    svg = f"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" font-family="sans-serif">
+<text x="{width / 2}" y="18" text-anchor="middle" font-size="13">Learning curve: validation Dice per patient (FLAIR alone)</text>{grid}
+<polyline fill="none" stroke="#0f766e" stroke-width="2" points="{points}"/>
+<text x="{width / 2}" y="{height - 8}" text-anchor="middle" font-size="11">epoch (1 to {top}; {curve[-1]['minutes']:.0f} CPU-minutes)</text></svg>"""
+    open(path, "w").write(svg)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", default="training/runs/main", help="training output folder (default: %(default)s)")
+    parser.add_argument("--run", default="training/runs/v2", help="training output folder (default: %(default)s)")
     parser.add_argument("--checkpoint", default="best.pt", help="(default: %(default)s)")
     parser.add_argument("--models", default="models", help="folder with manifest.json (default: %(default)s)")
     parser.add_argument("--figures", default="public/model-card", help="where pictures go (default: %(default)s)")
@@ -100,17 +133,13 @@ def main():
     images, masks, patient_index, patients = load_cached(run_args["data"], run_args["cache"])
     test_ids = [patients.index(p) for p in manifest["split"]["test"]]
     rows = np.flatnonzero(np.isin(patient_index, test_ids))
-    threshold = manifest["thresholds"]["slice"]
-    temperature = manifest["calibration"]["temperature"]
-
     results, curves = {}, {}
     for key, name, modalities in [("flair", "FLAIR alone", "flair"), ("all", "FLAIR + T1 + T1c", "all")]:
-        figures, slice_prob, mask_prob, labels = measure(net, temperature, images[rows], masks[rows], patient_index[rows],
-                                                         modalities, threshold, manifest["thresholds"]["mask"])
+        figures, probability, drawn, labels, dices = measure(net, manifest, images[rows], masks[rows], patient_index[rows], modalities)
         results[key] = figures
-        curves[name] = (roc_curve(labels, slice_prob), figures["auc"])
+        curves[name] = (roc_curve(labels, probability), figures["auc"])
         if key == "flair":
-            flair_masks = (mask_prob >= manifest["thresholds"]["mask"]) & (slice_prob >= threshold)[:, None, None]
+            flair_drawn, flair_dices = drawn, dices
     manifest["metrics"]["test"] = {"patients": len(test_ids), "slices": int(len(rows)),
                                    "tumour_slices": int(masks[rows].any((1, 2)).sum()),
                                    "measuredBy": "training/evaluate.py (PyTorch, same weights as the ONNX file)", **results}
@@ -118,11 +147,21 @@ def main():
 
     os.makedirs(args.figures, exist_ok=True)
     roc_svg(curves, os.path.join(args.figures, "roc.svg"))
-    # examples: for four test patients, the slice with the most expert-marked tumour
-    for i, p in enumerate(test_ids[:: max(1, len(test_ids) // 4)][:4]):
+    dice_strip_svg(flair_dices, {p: patients[p] for p in flair_dices}, os.path.join(args.figures, "dice-per-patient.svg"))
+    learning_curve_svg(manifest.get("learningCurve", []), os.path.join(args.figures, "learning-curve.svg"))
+    # the four worst test patients with tumour: the slice with the most expert-marked tumour, expert outline and drawing
+    tumour_patients = [p for p in flair_dices if masks[rows][patient_index[rows] == p].sum() >= 1000]
+    worst = sorted(tumour_patients, key=lambda p: flair_dices[p])[:4]
+    examples = []
+    for i, p in enumerate(worst):
         local = np.flatnonzero(patient_index[rows] == p)
         best = local[np.argmax(masks[rows][local].sum((1, 2)))]
-        overlay_picture(images[rows][best], masks[rows][best], flair_masks[best], os.path.join(args.figures, f"example-{i + 1}.png"))
+        overlay_picture(images[rows][best], masks[rows][best], flair_drawn[best], os.path.join(args.figures, f"worst-{i + 1}.png"))
+        examples.append({"patient": patients[p], "dice": round(flair_dices[p], 3), "picture": f"worst-{i + 1}.png",
+                         "tumourPx": int(masks[rows][local].sum()), "slice": int(best - local[0])})
+    manifest["metrics"]["test"]["worstPatients"] = examples
+    manifest["metrics"]["test"]["dicePerPatientFlair"] = {patients[p]: round(d, 4) for p, d in flair_dices.items()}
+    json.dump(manifest, open(manifest_path, "w"), indent=2)
     print(json.dumps(manifest["metrics"]["test"], indent=2))
 
 

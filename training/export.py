@@ -1,9 +1,10 @@
-"""Calibrate on the validation patients, export to ONNX and write models/manifest.json.
+"""Fit the slice decision on the validation patients, export to ONNX and write models/manifest.json.
 
-    /usr/bin/python3 training/export.py --run training/runs/main --out models
+    /usr/bin/python3 training/export.py --run training/runs/v2 --version 2.0.0
 
-The slice probability is temperature-scaled on validation patients (never on test patients)
-and the threshold is the one with the best F1 there. Metrics are added by evaluate.py.
+The served slice probability combines the two heads (decision.py), fitted on validation patients (never on test
+patients); the threshold is the one with the best F1 there, and so is the smallest tumour component drawn.
+Metrics are added by evaluate.py and `npm run evaluate`.
 """
 import argparse
 import hashlib
@@ -15,51 +16,29 @@ import torch
 import torch.nn as nn
 
 import data
+import decision
 from data import load_cached
-from metrics import best_f1_threshold, expected_calibration_error
+from metrics import best_f1_threshold, expected_calibration_error, per_patient_dice
 from model import TumourUNet, count_flops
-from predict import flair_only
+from predict import network_outputs
 
 MODEL_FILE = "tumour-unet.onnx"
 
 
 class Exported(nn.Module):
-    """The served graph: probabilities out, the calibration temperature folded in."""
+    """The served graph: the tumour probability of every pixel, and the one slice probability of decision.py."""
 
-    def __init__(self, net, temperature):
+    def __init__(self, net, weights, bias):
         super().__init__()
         self.net = net
-        self.register_buffer("temperature", torch.tensor(float(temperature)))
+        self.register_buffer("weights", torch.tensor(weights, dtype=torch.float32))
+        self.register_buffer("bias", torch.tensor(float(bias)))
 
     def forward(self, image):
         mask_logits, slice_logit = self.net(image)
-        return torch.sigmoid(mask_logits), torch.sigmoid(slice_logit / self.temperature)
-
-
-@torch.no_grad()
-def slice_logits(net, images_u8, modalities, batch=32):
-    out = []
-    for start in range(0, len(images_u8), batch):
-        x = torch.from_numpy(images_u8[start:start + batch]).permute(0, 3, 1, 2).float()
-        if modalities == "flair":
-            x = flair_only(x)
-        out.append(net(data.normalise(x))[1][:, 0])
-    return torch.cat(out)
-
-
-def fit_temperature(logits, labels):
-    log_t = torch.zeros(1, requires_grad=True)
-    optimiser = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200)
-    target = torch.as_tensor(labels, dtype=torch.float32)
-
-    def closure():
-        optimiser.zero_grad()
-        loss = nn.functional.binary_cross_entropy_with_logits(logits / log_t.exp(), target)
-        loss.backward()
-        return loss
-
-    optimiser.step(closure)
-    return float(log_t.exp())
+        mask_prob = torch.sigmoid(mask_logits)
+        combined = decision.features(slice_logit[:, 0], mask_prob[:, 0]) @ self.weights + self.bias
+        return mask_prob, torch.sigmoid(combined)[:, None]
 
 
 def load_net(run, checkpoint):
@@ -69,9 +48,28 @@ def load_net(run, checkpoint):
     return net.eval(), saved
 
 
+def choose_min_component(mask_prob, served_tumour, masks, patient_index, candidates=(0, 10, 20, 40, 80, 160)):
+    """The smallest component drawn, by mean per-patient Dice of the validation patients."""
+    def score(min_px):
+        drawn = np.stack([decision.drawing(m, t, min_px) for m, t in zip(mask_prob, served_tumour)])
+        return float(np.mean(list(per_patient_dice(drawn, masks, patient_index).values())))
+    scores = {min_px: score(min_px) for min_px in candidates}
+    return max(scores, key=lambda k: (scores[k], -k)), scores
+
+
+def learning_curve(run):
+    """Validation figures per epoch from the run's log, for the model card."""
+    path = os.path.join(run, "log.jsonl")
+    if not os.path.exists(path):
+        return []
+    records = [json.loads(line) for line in open(path) if line.strip()]
+    return [{"epoch": r["epoch"], "minutes": round(r["minutes"], 1), "loss": round(r["loss"], 4),
+             "valDiceFlair": round(r["val_flair"]["dice_mean"], 4), "valAucFlair": round(r["val_flair"]["auc_head"], 4)} for r in records]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", default="training/runs/main", help="training output folder (default: %(default)s)")
+    parser.add_argument("--run", default="training/runs/v2", help="training output folder (default: %(default)s)")
     parser.add_argument("--checkpoint", default="best.pt", help="(default: %(default)s)")
     parser.add_argument("--out", default="models", help="(default: %(default)s)")
     parser.add_argument("--version", default="1.0.0", help="model version written to the manifest (default: %(default)s)")
@@ -84,17 +82,21 @@ def main():
     val_ids = [patients.index(p) for p in split["val"]]
     rows = np.flatnonzero(np.isin(patient_index, val_ids))
     labels = masks[rows].any((1, 2))
-    # calibrate on both input modes together: the app serves both with one threshold
-    logits = torch.cat([slice_logits(net, images[rows], "flair"), slice_logits(net, images[rows], "all")])
+    # fit on both input modes together: the app serves both with one decision
+    outputs = [network_outputs(net, images[rows], modalities) for modalities in ("flair", "all")]
+    rows_features = np.concatenate([decision.features(torch.from_numpy(logit), torch.from_numpy(prob)).numpy() for prob, logit in outputs])
     both_labels = np.concatenate([labels, labels])
-    temperature = fit_temperature(logits, both_labels)
-    probabilities = torch.sigmoid(logits / temperature).numpy()
+    weights, bias = decision.fit(rows_features, both_labels)
+    probabilities = decision.probability(rows_features, weights, bias)
     threshold = best_f1_threshold(both_labels, probabilities)
+    flair_prob = probabilities[:len(labels)]
+    min_component_px, component_scores = choose_min_component(outputs[0][0], flair_prob >= threshold, masks[rows], patient_index[rows])
 
     os.makedirs(args.out, exist_ok=True)
-    exported = Exported(net, temperature).eval()
+    exported = Exported(net, weights, bias).eval()
     path = os.path.join(args.out, MODEL_FILE)
-    torch.onnx.export(exported, torch.zeros(1, 3, 256, 256), path, opset_version=13,
+    size = images.shape[1]  # the served square is the training slices' size
+    torch.onnx.export(exported, torch.zeros(1, 3, size, size), path, opset_version=13,
                       input_names=["image"], output_names=["tumour_probability", "slice_probability"],
                       dynamic_axes={"image": {0: "batch"}, "tumour_probability": {0: "batch"}, "slice_probability": {0: "batch"}})
     digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
@@ -105,23 +107,28 @@ def main():
                   "bytes": os.path.getsize(path), "architecture": f"U-Net, {saved['base']} base filters, two heads (mask, slice)",
                   "epoch": saved["epoch"], "gflopsPerSlice": round(count_flops(net) / 1e9, 3),
                   "parameters": sum(p.numel() for p in net.parameters()), "training": run_args},
-        "input": {"name": "image", "shape": ["batch", 3, 256, 256], "dtype": "float32",
+        "input": {"name": "image", "shape": ["batch", 3, size, size], "dtype": "float32",
                   "channels": ["T1", "FLAIR", "T1c"],
                   "missingModality": "a missing T1 or T1c channel is filled with the FLAIR channel (FLAIR alone: FLAIR in all three)"},
         "normalisation": {"method": "foreground-percentile", "foregroundMin": data.FOREGROUND_MIN,
                           "percentile": data.SCALE_PERCENTILE, "minForegroundPixels": data.MIN_FOREGROUND_PIXELS,
                           "clipMax": data.CLIP_MAX, "pixelDepth": 8,
-                          "resize": {"size": 256, "fit": "contain", "background": 0, "kernel": "linear"},
+                          "resize": {"size": size, "fit": "contain", "background": 0, "kernel": "linear"},
                           "rule": "per channel: x / v, v = smallest 8-bit value with >= percentile% of pixels >= foregroundMin at or below it; "
                                   "v = 255 when fewer than minForegroundPixels; clipped to [0, clipMax]"},
-        "outputs": {"mask": {"name": "tumour_probability", "shape": ["batch", 1, 256, 256]},
+        "outputs": {"mask": {"name": "tumour_probability", "shape": ["batch", 1, size, size]},
                     "slice": {"name": "slice_probability", "shape": ["batch", 1]}},
         "labels": {"negative": "No Tumor", "positive": "Tumor"},
-        "thresholds": {"slice": threshold, "mask": 0.5, "chosenOn": "validation patients, best F1, both input modes"},
-        "calibration": {"method": "temperature scaling of the slice logit", "temperature": temperature,
-                        "fittedOn": "validation patients",
-                        "val_ece_after": expected_calibration_error(both_labels, probabilities)},
+        "thresholds": {"slice": threshold, "mask": decision.MASK_THRESHOLD, "chosenOn": "validation patients, best F1, both input modes"},
+        "decision": {"rule": "slice_probability = sigmoid(w . [slice-head logit, log(1 + mask pixels >= 0.5), logit(peak mask probability)] + b), "
+                             "computed inside the ONNX graph; Tumor when it is >= thresholds.slice",
+                     "weights": weights, "bias": bias, "fittedOn": "validation patients, both input modes",
+                     "drawing": "on a Tumor slice, mask pixels >= thresholds.mask in 8-connected components of at least minComponentPx; "
+                                "if none remain, the pixels >= half the peak mask probability; no drawing on a No Tumor slice",
+                     "minComponentPx": min_component_px, "minComponentPxScores": component_scores,
+                     "val_ece": expected_calibration_error(both_labels, probabilities)},
         "split": split,
+        "learningCurve": learning_curve(args.run),
         "data": {"train": "LGG FLAIR abnormality segmentation (Buda, Saha, Mazurowski 2019; TCGA-LGG via TCIA), kaggle_3m",
                  "licence": "CC BY-NC-SA 4.0: non-commercial research use only",
                  "outsideTest": "BRATS 2013 (Menze et al., IEEE TMI 2015), CC BY-NC-SA 3.0"},
@@ -133,7 +140,8 @@ def main():
             manifest["metrics"] = old.get("metrics", {})
     with open(manifest_path, "w") as f:
         json.dump(manifest, f, indent=2)
-    print(json.dumps({"onnx": path, "bytes": os.path.getsize(path), "temperature": temperature, "threshold": threshold}))
+    print(json.dumps({"onnx": path, "bytes": os.path.getsize(path), "weights": weights, "bias": bias, "threshold": threshold,
+                      "minComponentPx": min_component_px, "componentScores": component_scores}))
 
 
 if __name__ == "__main__":

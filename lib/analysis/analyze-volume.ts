@@ -12,7 +12,9 @@ import { openVolume } from '../volume/open-volume';
 import type { MaskGrid } from '../volume/nifti-write';
 import { maskOnSlice, planeToBox } from '../volume/resample';
 import type { GeometrySource, ScalarVolume, VoxelType } from '../volume/scalar-volume';
-import { sliceGrid, writeSlice, type SliceGrid } from '../volume/slices';
+import { sliceGrid, type SliceGrid } from '../volume/slices';
+import { TumourMask } from '../volume/tumour-mask';
+import { tumourDrawing } from './decision';
 import type { Reservation } from './memory-budget';
 import { analysisQueue } from './work-queue';
 
@@ -47,8 +49,8 @@ export interface VolumeAnalysis {
   tumourVoxels: number;
   tumourVolumeMl: number;
   tumourSlices: number;
-  /** 1 = predicted tumour, in the upload's voxel order. */
-  mask: Uint8Array;
+  /** The predicted tumour, slice by slice. */
+  mask: TumourMask;
   /** One FLAIR slice as the model saw it (8-bit, before scaling), for pictures; read from the volume when asked. */
   flairSlice: (index: number) => Uint8Array;
   maskGrid: MaskGrid;
@@ -110,11 +112,10 @@ function batchInput(run: Run, indices: number[]): Float32Array {
 
 /** A slice's prediction -> its 0/1 tumour mask at the slice's size, kept inside the head; null when there is none. */
 function sliceMask(run: Run, prediction: SlicePrediction, head: Uint8Array): Uint8Array | null {
-  const { thresholds } = run.model.manifest;
-  // the same rule as a single slice: no mask on a slice the model calls No Tumor
-  if (prediction.sliceProbability < thresholds.slice) return null;
-  if (!prediction.maskProbability.some((p) => p >= thresholds.mask)) return null;
-  const mask = maskOnSlice(prediction.maskProbability, run.box, run.grid.width, run.grid.height, thresholds.mask);
+  // the same decision as a single slice: no mask on a slice the model calls No Tumor, always one on a Tumor slice
+  const drawing = tumourDrawing(prediction, run.model.manifest);
+  if (!drawing) return null;
+  const mask = maskOnSlice(drawing.map, run.box, run.grid.width, run.grid.height, drawing.threshold);
   for (let i = 0; i < mask.length; i++) mask[i] &= head[i];
   return mask;
 }
@@ -136,7 +137,8 @@ async function readVolumes(upload: VolumeUpload, memory?: Reservation, consume =
   const flair = await openVolume(asFiles(upload.flair), 'The FLAIR volume', memory, consume);
   const t1c = upload.t1c ? await openVolume(asFiles(upload.t1c), 'The T1c volume', memory, consume) : undefined;
   const voxels = flair.dims[0] * flair.dims[1] * flair.dims[2];
-  memory?.grow(flair.readBytes + (t1c?.readBytes ?? 0) + voxels); // the mask is one byte a voxel
+  // the tumour mask: a byte a voxel of the slices with tumour, at most about a third of them
+  memory?.grow(flair.readBytes + (t1c?.readBytes ?? 0) + Math.ceil(voxels / 3));
   return { flair: await flair.read(), t1c: await t1c?.read(), series: flair.series };
 }
 
@@ -176,7 +178,7 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
     const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
     const batches = chunks(slices.filter((s) => s.analysed).map((s) => s.index), batchSize);
 
-    const mask = new Uint8Array(flairVolume.stored.length);
+    const mask = new TumourMask(grid);
     const headSlice = new Uint8Array(grid.width * grid.height), flairPlane = new Uint8Array(headSlice.length);
     let inferenceMs = 0, postprocessMs = 0;
     let preprocessMs = performance.now() - read;
@@ -209,7 +211,7 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
           const sliceTumour = sliceMask(run, predictions[i], headSlice);
           if (!sliceTumour) continue;
           for (let p = 0; p < sliceTumour.length; p++) finding.tumourAreaPx += sliceTumour[p];
-          writeSlice(mask, grid, index, sliceTumour);
+          mask.set(index, sliceTumour);
         }
       })[1];
     }

@@ -1,5 +1,4 @@
 import { axisNames } from '../volume/axes';
-import { readSlice } from '../volume/slices';
 import { writeNiftiMask } from '../volume/nifti-write';
 import { overlayRgba } from '../imaging/overlay';
 import { encodeGreyJpeg, encodePng } from '../imaging/raster';
@@ -13,7 +12,7 @@ const FRAME_DISPLAY_WIDTH = 360;
 
 /** The predicted mask as a .nii.gz on the upload's grid. */
 export function maskNiftiGz(analysis: VolumeAnalysis): Promise<Buffer> {
-  return writeNiftiMask(analysis.maskGrid, analysis.mask);
+  return writeNiftiMask(analysis.maskGrid, analysis.mask.planes());
 }
 
 const analysedSlices = (analysis: VolumeAnalysis) => analysis.slices.filter((s) => s.analysed);
@@ -99,12 +98,11 @@ function startSlice(analysed: SliceFinding[]): number {
 
 async function frame(analysis: VolumeAnalysis, finding: SliceFinding): Promise<SliceFrame> {
   const { grid } = analysis;
-  const area = grid.width * grid.height;
   const flair = analysis.flairSlice(finding.index);
   const jpeg = await encodeGreyJpeg(flair, grid.width, grid.height);
   let overlaySrc: string | null = null;
   if (finding.tumourAreaPx > 0) {
-    const mask = readSlice(analysis.mask, grid, finding.index, new Uint8Array(area));
+    const mask = analysis.mask.slice(finding.index)!;
     const png = await encodePng(overlayRgba(mask, grid.width, grid.height), { width: grid.width, height: grid.height, channels: 4 });
     overlaySrc = `data:image/png;base64,${png.toString('base64')}`;
   }

@@ -1,6 +1,5 @@
 import { ServerBusyError } from '../errors';
 import { MAX_QUEUED_ANALYSES, RETRY_AFTER_SECONDS } from '../limits';
-import { inferenceSlots } from '../model/tumour-model';
 
 /**
  * At most `concurrency` tasks run at once; at most `capacity` are admitted in all.
@@ -44,5 +43,5 @@ export class WorkQueue {
 
 const globalForQueue = globalThis as unknown as { __analysisQueue?: WorkQueue };
 
-// As many inferences at once as the model's workers can take in their batches.
-export const analysisQueue = (globalForQueue.__analysisQueue ??= new WorkQueue(inferenceSlots(), MAX_QUEUED_ANALYSES));
+// One inference at a time: the session uses every core for each one.
+export const analysisQueue = (globalForQueue.__analysisQueue ??= new WorkQueue(1, MAX_QUEUED_ANALYSES));

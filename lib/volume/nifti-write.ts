@@ -43,17 +43,28 @@ function maskHeader(grid: MaskGrid): Uint8Array {
   return bytes;
 }
 
-/** A 0/1 mask in the volume's voxel order -> gzipped NIfTI-1 bytes, uint8; compressed in zlib's threads, no copy of the mask. */
-export function writeNiftiMask(grid: MaskGrid, mask: Uint8Array): Promise<Buffer> {
+/**
+ * A 0/1 mask, as the volume's k-planes in order (or one array in voxel order) -> gzipped NIfTI-1 bytes, uint8.
+ * Compressed in zlib's threads a plane at a time; a plane buffer may be reused as soon as the next is asked for.
+ */
+export async function writeNiftiMask(grid: MaskGrid, mask: Uint8Array | Iterable<Uint8Array>): Promise<Buffer> {
   const count = grid.dims[0] * grid.dims[1] * grid.dims[2];
-  if (mask.length !== count) throw new Error(`mask has ${mask.length} voxels, the grid ${count}`);
-  return new Promise((resolve, reject) => {
-    const gzip = createGzip({ level: 6 });
-    const chunks: Buffer[] = [];
-    gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
-    gzip.on('end', () => resolve(Buffer.concat(chunks)));
+  const gzip = createGzip({ level: 6 });
+  const chunks: Buffer[] = [];
+  gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    gzip.on('end', resolve);
     gzip.on('error', reject);
-    gzip.write(maskHeader(grid));
-    gzip.end(mask);
   });
+  const written = (data: Uint8Array) => new Promise<void>((resolve, reject) => gzip.write(data, (error) => (error ? reject(error) : resolve())));
+  await written(maskHeader(grid));
+  let voxels = 0;
+  for (const plane of mask instanceof Uint8Array ? [mask] : mask) {
+    await written(new Uint8Array(plane)); // zlib keeps a reference until it has read the bytes
+    voxels += plane.length;
+  }
+  if (voxels !== count) throw new Error(`mask has ${voxels} voxels, the grid ${count}`);
+  gzip.end();
+  await ended;
+  return Buffer.concat(chunks);
 }

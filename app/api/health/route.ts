@@ -1,5 +1,6 @@
 import { loadTumourModel } from '@/lib/model/tumour-model';
 import { analysisQueue } from '@/lib/analysis/work-queue';
+import { eventLoopDelay } from '@/lib/http/event-loop';
 import { errorResponse, json } from '@/lib/http/responses';
 
 export const runtime = 'nodejs';
@@ -9,7 +10,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(): Promise<Response> {
   try {
     const model = await loadTumourModel();
-    return json({ status: 'ok', model: { name: model.manifest.model.name, version: model.manifest.model.version }, queued: analysisQueue.size });
+    return json({ status: 'ok', model: { name: model.manifest.model.name, version: model.manifest.model.version }, queued: analysisQueue.size, eventLoopDelay: eventLoopDelay() });
   } catch (error) {
     return errorResponse(error);
   }

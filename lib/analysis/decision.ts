@@ -1,0 +1,31 @@
+import { removeSmallComponents } from '../imaging/components';
+import type { ModelManifest } from '../manifest';
+import type { SlicePrediction } from '../model/tumour-model';
+
+// One decision per slice, the same as training/decision.py: the label comes from the served slice probability (which
+// the model already computes from both heads), and a Tumor slice always draws, a No Tumor slice never does.
+
+export interface Drawing {
+  /** The mask probabilities on the model's square, zero outside the parts kept. */
+  map: Float32Array;
+  /** Draw where `map` is at or above this. */
+  threshold: number;
+}
+
+/** The drawing of a slice called Tumor; null for a slice called No Tumor. */
+export function tumourDrawing(prediction: SlicePrediction, manifest: ModelManifest): Drawing | null {
+  if (prediction.sliceProbability < manifest.thresholds.slice) return null;
+  const probabilities = prediction.maskProbability;
+  const size = manifest.normalisation.resize.size;
+  const on = new Uint8Array(probabilities.length);
+  for (let i = 0; i < on.length; i++) on[i] = probabilities[i] >= manifest.thresholds.mask ? 1 : 0;
+  if (removeSmallComponents(on, size, size, manifest.decision.minComponentPx) > 0) {
+    const map = new Float32Array(probabilities.length);
+    for (let i = 0; i < map.length; i++) if (on[i]) map[i] = probabilities[i];
+    return { map, threshold: manifest.thresholds.mask };
+  }
+  // called Tumor with nothing drawn above the threshold: draw the mask head's most confident region instead
+  let peak = 0;
+  for (let i = 0; i < probabilities.length; i++) if (probabilities[i] > peak) peak = probabilities[i];
+  return { map: probabilities, threshold: peak / 2 };
+}
