@@ -13,6 +13,11 @@ export const MIN_IMAGE_SIDE = 32;
 export const MAX_VOLUME_VOXELS = 512 * 512 * 320;
 export const MAX_VOLUME_SIDE = 1024;
 export const MAX_VOLUME_DECOMPRESSED_BYTES = 192 * MB;
+// DICOM: files of one series (a 256 x 256 series at the voxel limit has 1,280 slices), one file's bytes (a 1024 x 1024
+// int16 slice is 2 MB; the rest is room for headers), entries of a zip; a zip unpacks to at most MAX_VOLUME_DECOMPRESSED_BYTES.
+export const MAX_DICOM_FILES = 2000;
+export const MAX_DICOM_FILE_BYTES = 16 * MB;
+export const MAX_ZIP_ENTRIES = 2500;
 // Memory that admitted requests may hold at once (bodies, unpacked volumes, decoded pixels); beyond it, 503.
 export const MEMORY_BUDGET_BYTES = Number(process.env.MEMORY_BUDGET_MB ?? 320) * MB;
 // A body of declared length waits this long, unread, for room in the budget before the answer is 503.

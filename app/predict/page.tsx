@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { MAX_SLICE_UPLOAD_BYTES } from '@/lib/limits';
+import DicomPrivacyNote from '@/app/ui/dicom-privacy-note';
 import UploadForm from '@/app/ui/predict/upload-form';
 
 export const metadata: Metadata = { title: 'Analyse a slice · Brain Tumor Detector' };
@@ -14,6 +15,7 @@ export default function PredictPage() {
           Upload one axial FLAIR slice. The server answers Tumor or No Tumor with its probability and draws the tumour it finds.
           Nothing you upload is stored.
         </p>
+        <DicomPrivacyNote />
       </div>
       <UploadForm maxBytes={MAX_SLICE_UPLOAD_BYTES} />
     </div>

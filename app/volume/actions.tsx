@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { analyzeVolume } from '@/lib/analysis/analyze-volume';
 import { volumeView } from '@/lib/analysis/volume-report';
 import { messageForPerson } from '@/lib/errors';
-import { formFile, parseVolumeUpload } from '@/lib/validation/upload';
+import { formFile, formFiles, parseVolumeUpload } from '@/lib/validation/upload';
 import VolumeResult from '@/app/ui/volume/volume-result';
 
 export type VolumeState =
@@ -15,9 +15,11 @@ export type VolumeState =
 /** The volume form's action: validate, analyse every axial slice, and render the result on the server. */
 export async function analyzeVolumeAction(_previous: VolumeState, formData: FormData): Promise<VolumeState> {
   try {
-    const flair = formData.get('flair');
-    const upload = await parseVolumeUpload({ flair: formFile(formData, 'flair'), t1c: formFile(formData, 't1c') });
-    const view = await volumeView(await analyzeVolume(upload), { uploadName: flair instanceof File ? flair.name : undefined });
+    const flair = formData.getAll('flair');
+    const upload = await parseVolumeUpload({ flair: formFiles(formData, 'flair'), t1c: formFile(formData, 't1c') });
+    // a DICOM series' mask is named by its series number, never by a file name (exports often name files after the patient)
+    const uploadName = flair.length === 1 && flair[0] instanceof File ? flair[0].name : undefined;
+    const view = await volumeView(await analyzeVolume(upload), { uploadName });
     // the slider (a client component) stays out of the result: a form state rendered without JavaScript cannot hold one
     return { status: 'done', result: <VolumeResult view={view} />, frames: { indices: view.frames.map((f) => f.index), start: view.startIndex } };
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { MAX_VOLUME_UPLOAD_BYTES } from '@/lib/limits';
+import DicomPrivacyNote from '@/app/ui/dicom-privacy-note';
 import VolumeUploadForm from '@/app/ui/volume/upload-form';
 
 export const metadata: Metadata = { title: 'Analyse a volume · Brain Tumor Detector' };
@@ -11,10 +12,11 @@ export default function VolumePage() {
       <div>
         <h1 className="text-2xl font-semibold">Analyse an MRI volume</h1>
         <p className="mt-1 max-w-3xl text-sm text-slate-600">
-          Upload a 3D FLAIR volume in NIfTI format (.nii or .nii.gz), and a T1c volume on the same grid if you have one. The server
-          cuts it into axial slices, finds the tumour on each, and measures it in millilitres. You can download the predicted
-          mask as NIfTI. Nothing you upload is stored.
+          Upload a 3D FLAIR volume in NIfTI format (.nii or .nii.gz) or as a DICOM series (all its files, or one .zip), and a T1c
+          volume on the same grid if you have one. The server cuts it into axial slices, finds the tumour on each, and measures
+          it in millilitres. You can download the predicted mask as NIfTI. Nothing you upload is stored.
         </p>
+        <DicomPrivacyNote />
       </div>
       <VolumeUploadForm maxBytes={MAX_VOLUME_UPLOAD_BYTES} />
     </div>

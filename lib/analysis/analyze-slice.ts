@@ -32,6 +32,8 @@ export interface ReadingResult {
   /** 0/255 at the upload's size; null when the slice is called No Tumor. */
   mask: Uint8Array | null;
   tumourAreaPx: number;
+  /** The tumour's area in mm² when the pixel spacing is known (a DICOM image with PixelSpacing), else null. */
+  tumourAreaMm2: number | null;
   brainAreaPx: number;
   tumourShareOfBrain: number;
 }
@@ -39,6 +41,8 @@ export interface ReadingResult {
 export interface SliceAnalysis {
   width: number;
   height: number;
+  /** Between rows and between columns, mm, when the upload says (DICOM PixelSpacing); null for pictures. */
+  pixelSpacingMm: [number, number] | null;
   /** Interleaved T1, FLAIR, T1c pixels of the primary reading, for pictures of the result. */
   pixels: Uint8Array;
   result: ReadingResult;
@@ -52,7 +56,7 @@ export interface SliceAnalysis {
 const DECODED_BYTES_PER_PIXEL = 9;
 
 async function decodeAll(upload: SliceUpload, memory?: Reservation) {
-  const admit = (width: number, height: number) => memory?.grow(width * height * DECODED_BYTES_PER_PIXEL);
+  const admit = (width: number, height: number, extraBytesPerPixel = 0) => memory?.grow(width * height * (DECODED_BYTES_PER_PIXEL + extraBytesPerPixel));
   const flair = await decodeImage(upload.flair, 'The FLAIR image', admit);
   const t1 = upload.t1 ? await decodeImage(upload.t1, 'The T1 image', admit) : undefined;
   const t1c = upload.t1c ? await decodeImage(upload.t1c, 'The T1c image', admit) : undefined;
@@ -77,12 +81,14 @@ async function toResult(
     mask = thresholdMask(probability, thresholds.mask);
   }
   const tumourAreaPx = mask ? countOn(mask) : 0;
+  const spacing = image.pixelSpacingMm;
   return {
     reading,
     label: (isTumour ? labels.positive : labels.negative) as TumourLabel,
     probability: prediction.sliceProbability,
     mask,
     tumourAreaPx,
+    tumourAreaMm2: spacing ? tumourAreaPx * spacing[0] * spacing[1] : null,
     brainAreaPx,
     tumourShareOfBrain: brainAreaPx ? tumourAreaPx / brainAreaPx : 0,
   };
@@ -126,6 +132,7 @@ export async function analyzeSlice(upload: SliceUpload, options: { memory?: Rese
     return {
       width: flair.width,
       height: flair.height,
+      pixelSpacingMm: flair.pixelSpacingMm,
       pixels: pixelsByReading[0],
       result: results[0],
       alternative: results[1] ?? null,

@@ -7,7 +7,8 @@ import { scaleFromHistogram, toModelInput } from '../imaging/normalise';
 import { loadTumourModel, type SlicePrediction, type TumourModel } from '../model/tumour-model';
 import { chooseSliceAxes, describeSliceAxis, type SliceAxes } from '../volume/axes';
 import { findIntensityWindow, sliceReader, surveyVolume } from '../volume/intensity';
-import { openNifti } from '../volume/nifti-read';
+import type { DicomSeriesInfo } from '../volume/dicom-series';
+import { openVolume } from '../volume/open-volume';
 import type { MaskGrid } from '../volume/nifti-write';
 import { maskOnSlice, planeToBox } from '../volume/resample';
 import type { GeometrySource, ScalarVolume, VoxelType } from '../volume/scalar-volume';
@@ -17,9 +18,10 @@ import { tumourDrawing } from './decision';
 import type { Reservation } from './memory-budget';
 import { analysisQueue } from './work-queue';
 
+/** Each field holds one NIfTI file, the files of one DICOM series, or one .zip of a series. */
 export interface VolumeUpload {
-  flair: Uint8Array;
-  t1c?: Uint8Array;
+  flair: Uint8Array | Uint8Array[];
+  t1c?: Uint8Array | Uint8Array[];
 }
 
 export interface SliceFinding {
@@ -37,6 +39,8 @@ export interface VolumeAnalysis {
   spacingMm: [number, number, number];
   datatype: VoxelType;
   affineSource: GeometrySource;
+  /** The DICOM series the FLAIR volume came from (series number, modality, slices); null for NIfTI. */
+  series: DicomSeriesInfo | null;
   axes: SliceAxes;
   axisDescription: string;
   grid: SliceGrid;
@@ -126,23 +130,26 @@ function volumeScales(flair: Float64Array, t1c: Float64Array | undefined, rule: 
   return [flairScale, flairScale, t1c ? scaleFromHistogram(t1c, rule) : flairScale];
 }
 
+const asFiles = (field: Uint8Array | Uint8Array[]) => (Array.isArray(field) ? field : [field]);
+
 /** Uploads -> volumes, with the memory they and the mask will take admitted from their headers before unpacking. */
-async function readVolumes(upload: VolumeUpload, memory?: Reservation): Promise<{ flair: ScalarVolume; t1c?: ScalarVolume }> {
-  const flair = await openNifti(upload.flair, 'The FLAIR volume');
-  const t1c = upload.t1c ? await openNifti(upload.t1c, 'The T1c volume') : undefined;
-  const voxels = flair.header.dims[0] * flair.header.dims[1] * flair.header.dims[2];
+async function readVolumes(upload: VolumeUpload, memory?: Reservation, consume = false): Promise<{ flair: ScalarVolume; t1c?: ScalarVolume; series: DicomSeriesInfo | null }> {
+  const flair = await openVolume(asFiles(upload.flair), 'The FLAIR volume', memory, consume);
+  const t1c = upload.t1c ? await openVolume(asFiles(upload.t1c), 'The T1c volume', memory, consume) : undefined;
+  const voxels = flair.dims[0] * flair.dims[1] * flair.dims[2];
   // the tumour mask: a byte a voxel of the slices with tumour, at most about a third of them
   memory?.grow(flair.readBytes + (t1c?.readBytes ?? 0) + Math.ceil(voxels / 3));
-  return { flair: await flair.read(), t1c: await t1c?.read() };
+  return { flair: await flair.read(), t1c: await t1c?.read(), series: flair.series };
 }
 
-/** NIfTI upload -> axial slices along the superior-inferior axis -> model in batches -> tumour mask and volume. */
-export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?: number; memory?: Reservation } = {}): Promise<VolumeAnalysis> {
+/** NIfTI or DICOM upload -> axial slices along the superior-inferior axis -> model in batches -> tumour mask and volume. */
+/** `consumeUpload`: the caller hands the uploaded bytes over; a DICOM series may be stacked inside them (no second copy). */
+export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?: number; memory?: Reservation; consumeUpload?: boolean } = {}): Promise<VolumeAnalysis> {
   const release = analysisQueue.admit();
   try {
     const started = performance.now();
     const model = await loadTumourModel();
-    const volumes = await readVolumes(upload, options.memory);
+    const volumes = await readVolumes(upload, options.memory, options.consumeUpload);
     const flairVolume = volumes.flair, t1cVolume = volumes.t1c;
     if (t1cVolume) checkSameGrid(flairVolume, t1cVolume);
     const axes = chooseSliceAxes(flairVolume.affine);
@@ -217,6 +224,7 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
       spacingMm: flairVolume.spacingMm,
       datatype: flairVolume.datatype,
       affineSource: flairVolume.affineSource,
+      series: volumes.series,
       axes,
       axisDescription: describeSliceAxis(axes),
       grid,

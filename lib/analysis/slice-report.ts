@@ -17,6 +17,7 @@ function readingBody(result: ReadingResult, width: number, height: number) {
     probability: result.probability,
     reading: result.reading,
     tumourAreaPx: result.tumourAreaPx,
+    tumourAreaMm2: result.tumourAreaMm2,
     brainAreaPx: result.brainAreaPx,
     tumourShareOfBrain: result.tumourShareOfBrain,
     maskPng: result.mask ? maskPngBase64(result.mask, width, height) : null,
@@ -33,6 +34,8 @@ export async function sliceApiBody(analysis: SliceAnalysis) {
     threshold: analysis.threshold,
     mask: primary.maskPng ? { width, height, png: await primary.maskPng } : null,
     tumourAreaPx: primary.tumourAreaPx,
+    // null unless the upload gives its pixel size (a DICOM image with PixelSpacing)
+    tumourAreaMm2: primary.tumourAreaMm2,
     brainAreaPx: primary.brainAreaPx,
     tumourShareOfBrain: primary.tumourShareOfBrain,
     reading: primary.reading,
@@ -40,7 +43,7 @@ export async function sliceApiBody(analysis: SliceAnalysis) {
       ? { reading: other.reading, label: other.label, probability: other.probability, tumourAreaPx: other.tumourAreaPx,
           mask: other.maskPng ? { width, height, png: await other.maskPng } : null }
       : null,
-    image: { width, height },
+    image: { width, height, pixelSpacingMm: analysis.pixelSpacingMm },
     model: analysis.model,
     timingsMs: analysis.timingsMs,
   };
@@ -52,6 +55,7 @@ export interface ReadingView {
   label: string;
   probability: number;
   tumourAreaPx: number;
+  tumourAreaMm2: number | null;
   tumourSharePercent: number;
   overlaySrc: string | null;
 }
@@ -83,6 +87,7 @@ async function readingView(result: ReadingResult, analysis: SliceAnalysis, displ
     label: result.label,
     probability: result.probability,
     tumourAreaPx: result.tumourAreaPx,
+    tumourAreaMm2: result.tumourAreaMm2,
     tumourSharePercent: result.tumourShareOfBrain * 100,
     overlaySrc,
   };

@@ -39,6 +39,9 @@ export async function volumeApiBody(analysis: VolumeAnalysis) {
     axis: axisBody(analysis),
     modalities: analysis.modalities,
     datatype: analysis.datatype,
+    // where the FLAIR volume came from: a NIfTI file, or a DICOM series (by number, modality and slice count only)
+    source: analysis.series ? 'dicom' : 'nifti',
+    series: analysis.series,
     thresholds: analysis.thresholds,
     maskNiftiBase64: (await maskNiftiGz(analysis)).toString('base64'),
     model: analysis.model,
@@ -71,6 +74,7 @@ export interface VolumeView {
   affineSource: string;
   modalities: string;
   datatype: string;
+  series: VolumeAnalysis['series'];
   threshold: number;
   superiorIncreases: boolean;
   chart: ChartPoint[];
@@ -111,8 +115,12 @@ async function frame(analysis: VolumeAnalysis, finding: SliceFinding): Promise<S
   };
 }
 
-/** A download name from the upload's name: "pat1_flair.nii.gz" -> "pat1_flair-tumour-mask.nii.gz". */
-export function maskFileName(uploadName?: string): string {
+/**
+ * A download name from the upload's name: "pat1_flair.nii.gz" -> "pat1_flair-tumour-mask.nii.gz". A DICOM series is named
+ * by its series number alone: exports often name files and zips after the patient.
+ */
+export function maskFileName(uploadName?: string, series?: VolumeAnalysis['series']): string {
+  if (series) return `dicom-series-${series.seriesNumber ?? 'unnumbered'}-tumour-mask.nii.gz`;
   const stem = (uploadName ?? '').replace(/\.nii(\.gz)?$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80);
   return `${stem || 'volume'}-tumour-mask.nii.gz`;
 }
@@ -137,6 +145,7 @@ export async function volumeView(analysis: VolumeAnalysis, options: { uploadName
     affineSource: analysis.affineSource,
     modalities: analysis.modalities,
     datatype: analysis.datatype,
+    series: analysis.series,
     threshold: analysis.thresholds.slice,
     superiorIncreases: analysis.axes.superiorIncreases,
     chart: analysed.map(({ index, probability, tumourAreaPx }) => ({ index, probability, tumourAreaPx })),
@@ -145,7 +154,7 @@ export async function volumeView(analysis: VolumeAnalysis, options: { uploadName
     frameStep,
     frameWidth: FRAME_DISPLAY_WIDTH,
     frameHeight: Math.round(FRAME_DISPLAY_WIDTH * aspect),
-    download: { href: `data:application/gzip;base64,${mask.toString('base64')}`, fileName: maskFileName(options.uploadName), kilobytes: Math.ceil(mask.length / 1024) },
+    download: { href: `data:application/gzip;base64,${mask.toString('base64')}`, fileName: maskFileName(options.uploadName, analysis.series), kilobytes: Math.ceil(mask.length / 1024) },
     model: analysis.model,
     totalSeconds: analysis.timingsMs.total / 1000,
     inferenceSeconds: analysis.timingsMs.inference / 1000,

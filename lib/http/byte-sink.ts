@@ -18,6 +18,18 @@ export class ByteSink {
     this.length += chunk.length;
   }
 
+  get size(): number {
+    return this.length;
+  }
+
+  /**
+   * Gives back the room preallocated beyond the bytes written when it is large next to them (the first of many files
+   * gets the body's size): a copy of the bytes, so never for a buffer that is mostly full.
+   */
+  fit(): void {
+    if (this.buffer.length - this.length > Math.max(64 * 1024, this.length)) this.buffer = this.buffer.slice(0, this.length);
+  }
+
   /** The bytes written, as a view (no copy). */
   bytes(): Uint8Array {
     return this.buffer.subarray(0, this.length);

@@ -13,12 +13,17 @@ import { ByteSink } from './byte-sink';
 export interface MultipartLimits {
   maxTotalBytes: number;
   fileFields: readonly string[];
+  /** Fields that may hold several files (the files of a DICOM series), and how many files the request may hold in all. */
+  multiFileFields?: readonly string[];
+  maxFiles?: number;
   /** The request's memory: the body is reserved as it arrives (the declared length up front). */
   memory: Reservation;
 }
 
 export interface ParsedMultipart {
   files: Record<string, UploadedFile>;
+  /** Every file of each field in multiFileFields, in the order they came. */
+  fileLists: Record<string, UploadedFile[]>;
   fields: Record<string, string>;
 }
 
@@ -97,11 +102,16 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
   // a body that does not fit yet waits, unread, for a little while: a refused one would have to be read to be discarded
   if (declared !== null) await limits.memory.growToWhenFree(declared, ADMISSION_WAIT_MS);
 
+  // Each file its own buffer, except the files of a field that takes several: they share one, one after another, so
+  // that a DICOM series can be stacked inside it with no second copy.
   const sinks = new Map<string, ByteSink>();
-  let preallocate = declared ?? 256 * 1024; // the declared length for the first file (usually the only one), then small
+  const fieldSinks = new Map<string, ByteSink>();
+  const ranges = new Map<string, { sink: ByteSink; start: number; end: number }>();
+  const fieldOf = new Map<string, string>();
+  let preallocate = declared ?? 256 * 1024; // the declared length for the first file (usually the only one, or the series), then small
   const form = formidable({
     enabledPlugins: [multipart], // octet-stream, JSON and urlencoded bodies would be buffered whole
-    maxFiles: limits.fileFields.length,
+    maxFiles: limits.maxFiles ?? limits.fileFields.length,
     maxFileSize: limits.maxTotalBytes,
     maxTotalFileSize: limits.maxTotalBytes,
     maxFields: 8,
@@ -109,19 +119,32 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
     allowEmptyFiles: true,
     minFileSize: 0,
     filter: ({ name }) => name !== null && limits.fileFields.includes(name),
-    // keep uploads in memory, one buffer each: nothing is written to disk
+    // keep uploads in memory: nothing is written to disk
     fileWriteStreamHandler: (file) => {
-      const sink = new ByteSink(Math.min(preallocate, limit));
-      preallocate = 256 * 1024;
-      sinks.set((file as unknown as { newFilename: string }).newFilename, sink);
+      const name = (file as unknown as { newFilename: string }).newFilename;
+      const field = fieldOf.get(name) ?? '';
+      const shared = limits.multiFileFields?.includes(field);
+      // the single files before this one are complete: the first may hold room for the whole body
+      for (const done of sinks.values()) done.fit();
+      let sink = shared ? fieldSinks.get(field) : undefined;
+      if (!sink) {
+        sink = new ByteSink(Math.min(preallocate, limit));
+        preallocate = 256 * 1024;
+        if (shared) fieldSinks.set(field, sink);
+        else sinks.set(name, sink);
+      }
+      const range = { sink, start: sink.size, end: sink.size };
+      ranges.set(name, range);
       return new Writable({
         write(chunk: Buffer, _encoding, done) {
-          sink.write(chunk);
+          range.sink.write(chunk);
+          range.end = range.sink.size;
           done();
         },
       });
     },
   });
+  form.on('fileBegin', (field, file) => fieldOf.set(file.newFilename, field));
   // A file part without a Content-Type (Python's requests sends none) is still a file: read it by its bytes.
   const handlePart = (form as unknown as { _handlePart(part: { name: string | null; mimetype: string | null }): void })._handlePart.bind(form);
   form.onPart = (part) => {
@@ -140,14 +163,22 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
   }
 
   const [fields, files] = parsed;
-  const result: ParsedMultipart = { files: {}, fields: {} };
+  const result: ParsedMultipart = { files: {}, fileLists: {}, fields: {} };
+  for (const sink of [...sinks.values(), ...fieldSinks.values()]) sink.fit();
+  const uploaded = (file: formidable.File): UploadedFile => {
+    const range = ranges.get(file.newFilename);
+    const bytes = range ? range.sink.bytes().subarray(range.start, range.end) : new Uint8Array(0);
+    return { size: bytes.length, read: async () => bytes };
+  };
   for (const [name, list] of Object.entries(files)) {
+    if (!list?.length) continue;
+    if (limits.multiFileFields?.includes(name)) {
+      result.fileLists[name] = list.map(uploaded);
+      continue;
+    }
     // two files in one field is ambiguous: refuse rather than silently analyse one of them
-    if (list && list.length > 1) throw tooManyFiles(name, list.length);
-    const file = list?.[0];
-    if (!file) continue;
-    const bytes = sinks.get(file.newFilename)?.bytes() ?? new Uint8Array(0);
-    result.files[name] = { size: bytes.length, read: async () => bytes };
+    if (list.length > 1) throw tooManyFiles(name, list.length);
+    result.files[name] = uploaded(list[0]);
   }
   for (const [name, values] of Object.entries(fields)) if (values?.[0] !== undefined) result.fields[name] = values[0];
   return result;

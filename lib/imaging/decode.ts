@@ -1,10 +1,12 @@
 import sharp, { type Metadata } from 'sharp';
 import { UploadError } from '../errors';
 import { MAX_INPUT_PIXELS, MIN_IMAGE_SIDE } from '../limits';
+import { isDicom } from '../volume/dicom-file';
+import { readDicomPicture } from './dicom-image';
 
 // The only place (with raster.ts) that talks to sharp for slices.
 
-export type ImageFormat = 'png' | 'jpeg' | 'tiff' | 'webp';
+export type ImageFormat = 'png' | 'jpeg' | 'tiff' | 'webp' | 'dicom';
 
 /** 8-bit sRGB pixels, interleaved, after EXIF orientation, colour conversion (CMYK, 16-bit) and alpha flattened onto black. */
 export interface DecodedImage {
@@ -13,6 +15,8 @@ export interface DecodedImage {
   rgb: Uint8Array;
   format: ImageFormat;
   isColour: boolean;
+  /** Between rows and between columns, mm: known for a DICOM image with PixelSpacing, null otherwise. */
+  pixelSpacingMm: [number, number] | null;
 }
 
 const signatures: Array<[ImageFormat, (b: Uint8Array) => boolean]> = [
@@ -20,6 +24,7 @@ const signatures: Array<[ImageFormat, (b: Uint8Array) => boolean]> = [
   ['jpeg', (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
   ['tiff', (b) => (b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 0x2a)],
   ['webp', (b) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP'],
+  ['dicom', isDicom],
 ];
 
 const knownOtherTypes: Array<[string, (b: Uint8Array) => boolean]> = [
@@ -40,9 +45,9 @@ export function sniffImageFormat(bytes: Uint8Array, label = 'The file'): ImageFo
   if (bytes.length === 0) throw new UploadError(`${label} is empty.`, 400);
   for (const [format, test] of signatures) if (test(bytes)) return format;
   for (const [name, test] of knownOtherTypes) {
-    if (test(bytes)) throw new UploadError(`${label} is ${name}. Upload a PNG, JPEG, TIFF or WebP image of an MRI slice.`, 415);
+    if (test(bytes)) throw new UploadError(`${label} is ${name}. Upload a PNG, JPEG, TIFF or WebP image or a DICOM file of an MRI slice.`, 415);
   }
-  throw new UploadError(`${label} is not an image we can read. Upload a PNG, JPEG, TIFF or WebP image of an MRI slice.`, 400);
+  throw new UploadError(`${label} is not an image we can read. Upload a PNG, JPEG, TIFF or WebP image or a DICOM file of an MRI slice.`, 400);
 }
 
 /** Grey when the three channels agree nearly everywhere (grey PNGs are often stored as RGB). */
@@ -60,8 +65,14 @@ export function looksColour(rgb: Uint8Array): boolean {
  * `admit` is told the picture's size from its header, before any pixel is decoded, so the request can reserve the
  * memory decoding will take (or be refused).
  */
-export async function decodeImage(bytes: Uint8Array, label = 'The file', admit?: (width: number, height: number) => void): Promise<DecodedImage> {
+export async function decodeImage(bytes: Uint8Array, label = 'The file', admit?: (width: number, height: number, extraBytesPerPixel?: number) => void): Promise<DecodedImage> {
   const format = sniffImageFormat(bytes, label);
+  if (format === 'dicom') {
+    const picture = await readDicomPicture(bytes, label, admit);
+    const rgb = new Uint8Array(picture.grey.length * 3);
+    for (let i = 0; i < picture.grey.length; i++) rgb[i * 3] = rgb[i * 3 + 1] = rgb[i * 3 + 2] = picture.grey[i];
+    return { width: picture.width, height: picture.height, rgb, format, isColour: false, pixelSpacingMm: picture.pixelSpacingMm };
+  }
   const options = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' as const, autoOrient: true };
   let metadata: Metadata;
   try {
@@ -87,7 +98,7 @@ export async function decodeImage(bytes: Uint8Array, label = 'The file', admit?:
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
     const rgb = new Uint8Array(data.buffer, data.byteOffset, data.length);
-    return { width: info.width, height: info.height, rgb, format, isColour: looksColour(rgb) };
+    return { width: info.width, height: info.height, rgb, format, isColour: looksColour(rgb), pixelSpacingMm: null };
   } catch {
     throw new UploadError(`${label} could not be decoded: the ${format.toUpperCase()} data is damaged or truncated.`, 400);
   }

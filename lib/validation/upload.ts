@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SliceUpload } from '../analysis/analyze-slice';
 import { tooManyFiles, UploadError, type UploadErrorStatus } from '../errors';
 import { megabytes } from '../format';
-import { MAX_SLICE_UPLOAD_BYTES, MAX_VOLUME_UPLOAD_BYTES } from '../limits';
+import { MAX_DICOM_FILES, MAX_SLICE_UPLOAD_BYTES, MAX_VOLUME_UPLOAD_BYTES } from '../limits';
 
 // One validation for the form and the API: the same rules, the same messages.
 
@@ -15,13 +15,13 @@ export interface UploadedFile {
 
 const uploadedFile = z.custom<UploadedFile>((value) => typeof value === 'object' && value !== null && 'size' in value && 'read' in value);
 
-function requireFile(file: UploadedFile | undefined, message: string, ctx: z.RefinementCtx): void {
-  if (!file) ctx.addIssue({ code: 'custom', message, path: ['flair'] });
+function requireFile(file: UploadedFile | UploadedFile[] | undefined, message: string, ctx: z.RefinementCtx): void {
+  if (!file || (Array.isArray(file) && file.length === 0)) ctx.addIssue({ code: 'custom', message, path: ['flair'] });
 }
 
 function totalSizeWithin(limit: number, what: string) {
-  return (files: Record<string, unknown>, ctx: z.RefinementCtx) => {
-    const total = Object.values(files).reduce<number>((sum, file) => sum + ((file as UploadedFile | undefined)?.size ?? 0), 0);
+  return (files: Record<string, UploadedFile | UploadedFile[] | undefined>, ctx: z.RefinementCtx) => {
+    const total = Object.values(files).flatMap((file) => file ?? []).reduce<number>((sum, file) => sum + file.size, 0);
     if (total > limit) {
       ctx.addIssue({ code: 'custom', message: `The ${what} is ${megabytes(total)}; the limit is ${megabytes(limit)}.`, params: { status: 413 } });
     }
@@ -42,11 +42,12 @@ const sliceSchema = z
 
 const volumeSchema = z
   .object({
-    flair: uploadedFile.optional(),
+    // one NIfTI file, the files of one DICOM series, or one .zip of them
+    flair: z.array(uploadedFile).max(MAX_DICOM_FILES, { message: `Send at most ${MAX_DICOM_FILES.toLocaleString('en')} files (one series).` }).optional(),
     t1c: uploadedFile.optional(),
   })
   .superRefine((value, ctx) => {
-    requireFile(value.flair, 'Choose a FLAIR volume (.nii or .nii.gz) to analyse.', ctx);
+    requireFile(value.flair, 'Choose a FLAIR volume to analyse: a .nii or .nii.gz file, or the .dcm files (or a .zip) of a DICOM series.', ctx);
     totalSizeWithin(MAX_VOLUME_UPLOAD_BYTES, 'upload')({ flair: value.flair, t1c: value.t1c }, ctx);
   });
 
@@ -71,17 +72,23 @@ export async function parseSliceUpload(fields: SliceFields): Promise<SliceUpload
 }
 
 export interface VolumeFields {
-  flair?: UploadedFile;
+  /** One file, or the files of a DICOM series. */
+  flair?: UploadedFile | UploadedFile[];
   t1c?: UploadedFile;
 }
 
-export async function parseVolumeUpload(fields: VolumeFields): Promise<{ flair: Uint8Array; t1c?: Uint8Array }> {
-  const parsed = volumeSchema.safeParse(fields);
+export async function parseVolumeUpload(fields: VolumeFields): Promise<{ flair: Uint8Array[]; t1c?: Uint8Array }> {
+  const flair = fields.flair === undefined || Array.isArray(fields.flair) ? fields.flair : [fields.flair];
+  const parsed = volumeSchema.safeParse({ ...fields, flair });
   if (!parsed.success) throw firstProblem(parsed.error);
-  return { flair: await parsed.data.flair!.read(), t1c: await parsed.data.t1c?.read() };
+  return { flair: await Promise.all(parsed.data.flair!.map((file) => file.read())), t1c: await parsed.data.t1c?.read() };
 }
 
-/** A form field as an UploadedFile; an empty file input (no file chosen) is no file. */
+/** Every file of a form field that takes several (the files of a DICOM series); an empty file input gives none. */
+export function formFiles(formData: FormData, name: string): UploadedFile[] {
+  return formData.getAll(name).map(fromFormFile).filter((file) => file !== undefined);
+}
+
 /** The one file of a form field; two files in one field are refused, as the API refuses them. */
 export function formFile(formData: FormData, name: string): UploadedFile | undefined {
   const files = formData.getAll(name).map(fromFormFile).filter((file) => file !== undefined);
@@ -89,6 +96,7 @@ export function formFile(formData: FormData, name: string): UploadedFile | undef
   return files[0];
 }
 
+/** A form field as an UploadedFile; an empty file input (no file chosen) is no file. */
 export function fromFormFile(value: FormDataEntryValue | null): UploadedFile | undefined {
   if (!value || typeof value === 'string') return undefined;
   // Next's server-action decoder names the empty part of an unused file input "undefined" (the browser sends filename="")

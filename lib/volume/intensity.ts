@@ -1,5 +1,5 @@
-import { forEachChunk, type ScalarVolume } from './scalar-volume';
-import { readSlice, type SliceGrid } from './slices';
+import { forEachChunk, scaleScattered, type ScalarVolume } from './scalar-volume';
+import { readSlice, voxelOfPixel, type SliceGrid } from './slices';
 
 // A volume's intensities -> the 8-bit range the model was trained on (LGG slices were 8-bit images), a slice at a time.
 
@@ -84,10 +84,11 @@ export function toEightBit(values: Float32Array, window: IntensityWindow, pixels
 /** Reads slices of one volume as 8-bit pictures, reusing one buffer for the values. */
 export function sliceReader(volume: ScalarVolume, window: IntensityWindow, grid: SliceGrid) {
   const values = new Float32Array(grid.width * grid.height);
-  const { slope, intercept } = volume;
+  const plane = volume.dims[0] * volume.dims[1];
   return (index: number, pixels: Uint8Array, head?: Uint8Array): Uint8Array => {
     readSlice(volume.stored, grid, index, values);
-    if (slope !== 1 || intercept !== 0) for (let i = 0; i < values.length; i++) values[i] = values[i] * slope + intercept;
+    // a slice across k (the usual case for a DICOM stack) lies in one plane: one slope and intercept for all of it
+    scaleScattered(volume, values, grid.axes.normal === 2 ? () => index * plane : voxelOfPixel(grid, index));
     return toEightBit(values, window, pixels, head);
   };
 }

@@ -45,7 +45,7 @@ function checkKind(bytes: Uint8Array, label: string): boolean {
     throw new UploadError(`${label} is the header of a .hdr/.img pair. Save the volume as one .nii or .nii.gz file.`, 415);
   }
   if ((sizeLe !== 348 && sizeBe !== 348) || magic !== 'n+1' || bytes[347] !== 0) {
-    throw new UploadError(`${label} is not a NIfTI-1 volume. Upload a .nii or .nii.gz file.`, 415);
+    throw new UploadError(`${label} is not a NIfTI-1 volume or a DICOM series. Upload a .nii or .nii.gz file, or the .dcm files (or a .zip) of one DICOM series.`, 415);
   }
   return sizeLe === 348;
 }

@@ -5,6 +5,11 @@ export type StoredVoxels = Uint8Array | Int16Array | Uint16Array | Float32Array 
 export type Affine = number[][];
 export type GeometrySource = 'sform' | 'qform' | 'pixdim' | 'dicom';
 
+export interface PlaneScaling {
+  slopes: Float64Array;
+  intercepts: Float64Array;
+}
+
 export const bytesPerVoxel: Record<VoxelType, number> = { uint8: 1, int16: 2, uint16: 2, float32: 4, float64: 8 };
 
 export interface ScalarVolume {
@@ -19,6 +24,8 @@ export interface ScalarVolume {
   stored: StoredVoxels;
   slope: number;
   intercept: number;
+  /** A slope and intercept for each k-plane, in place of the global ones: DICOM slices may each carry their own. */
+  planeScaling?: PlaneScaling;
   /** A NIfTI upload's 348 header bytes: a mask on the same grid copies them. Absent for other sources. */
   niftiHeader?: { bytes: Uint8Array; littleEndian: boolean };
 }
@@ -43,8 +50,36 @@ export function readValues(volume: ScalarVolume, from: number, into: Float32Arra
   else if (stored instanceof Uint16Array) for (let i = from, o = 0; i < end; i++, o++) into[o] = stored[i];
   else if (stored instanceof Uint8Array) for (let i = from, o = 0; i < end; i++, o++) into[o] = stored[i];
   else for (let i = from, o = 0; i < end; i++, o++) into[o] = stored[i];
-  if (slope !== 1 || intercept !== 0) for (let o = 0; o < into.length; o++) into[o] = into[o] * slope + intercept;
+  if (volume.planeScaling) scaleByPlane(volume, from, into);
+  else if (slope !== 1 || intercept !== 0) for (let o = 0; o < into.length; o++) into[o] = into[o] * slope + intercept;
   return into;
+}
+
+/** Each run of values that lies in one k-plane scaled by that plane's slope and intercept. */
+function scaleByPlane(volume: ScalarVolume, from: number, into: Float32Array): void {
+  const { slopes, intercepts } = volume.planeScaling!;
+  const plane = volume.dims[0] * volume.dims[1];
+  for (let o = 0; o < into.length;) {
+    const k = Math.floor((from + o) / plane);
+    const end = Math.min(into.length, (k + 1) * plane - from);
+    const slope = slopes[k], intercept = intercepts[k];
+    for (; o < end; o++) into[o] = into[o] * slope + intercept;
+  }
+}
+
+/** Values of voxels at scattered indices (a slice cut across k) scaled in place: `voxelAt(p)` is the voxel of value p. */
+export function scaleScattered(volume: ScalarVolume, values: Float32Array, voxelAt: (p: number) => number): void {
+  if (volume.planeScaling) {
+    const { slopes, intercepts } = volume.planeScaling;
+    const plane = volume.dims[0] * volume.dims[1];
+    for (let p = 0; p < values.length; p++) {
+      const k = Math.floor(voxelAt(p) / plane);
+      values[p] = values[p] * slopes[k] + intercepts[k];
+    }
+    return;
+  }
+  const { slope, intercept } = volume;
+  if (slope !== 1 || intercept !== 0) for (let p = 0; p < values.length; p++) values[p] = values[p] * slope + intercept;
 }
 
 /** Values read a plane (or a few) at a time, handing the event loop back between them so other requests are answered. */

@@ -39,6 +39,12 @@ function walk(grid: SliceGrid, index: number) {
   return { base, columnStep, rowStep };
 }
 
+/** The voxel index of pixel p (row-major) of slice `index`. */
+export function voxelOfPixel(grid: SliceGrid, index: number): (p: number) => number {
+  const { base, columnStep, rowStep } = walk(grid, index);
+  return (p) => base + Math.floor(p / grid.width) * rowStep + (p % grid.width) * columnStep;
+}
+
 /** One slice as a row-major image (width x height). */
 export function readSlice<T extends Uint8Array | Float32Array>(volume: StoredVoxels, grid: SliceGrid, index: number, into: T): T {
   const { base, columnStep, rowStep } = walk(grid, index);

@@ -3,15 +3,18 @@ import { volumeApiBody } from '@/lib/analysis/volume-report';
 import { parseMultipart } from '@/lib/http/multipart';
 import { json } from '@/lib/http/responses';
 import { uploadRoute } from '@/lib/http/upload-route';
-import { MAX_VOLUME_UPLOAD_BYTES } from '@/lib/limits';
+import { MAX_DICOM_FILES, MAX_VOLUME_UPLOAD_BYTES } from '@/lib/limits';
 import { parseVolumeUpload } from '@/lib/validation/upload';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-/** POST multipart: flair (required), t1c (optional), NIfTI-1 .nii or .nii.gz on the same grid. */
+/** POST multipart: flair (required: a NIfTI-1 .nii/.nii.gz, the files of a DICOM series, or a .zip of them), t1c (optional, same grid). */
 export const POST = uploadRoute(async (request, memory) => {
-  const { files } = await parseMultipart(request, { maxTotalBytes: MAX_VOLUME_UPLOAD_BYTES, fileFields: ['flair', 't1c'], memory });
-  const upload = await parseVolumeUpload(files);
-  return json(await volumeApiBody(await analyzeVolume(upload, { memory })));
+  const { files, fileLists } = await parseMultipart(request, {
+    maxTotalBytes: MAX_VOLUME_UPLOAD_BYTES, fileFields: ['flair', 't1c'], multiFileFields: ['flair'], maxFiles: MAX_DICOM_FILES + 1, memory,
+  });
+  const upload = await parseVolumeUpload({ flair: fileLists.flair, t1c: files.t1c });
+  // the request's bytes are not read again: a DICOM series is stacked inside them
+  return json(await volumeApiBody(await analyzeVolume(upload, { memory, consumeUpload: true })));
 });

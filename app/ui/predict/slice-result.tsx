@@ -42,7 +42,7 @@ function ReadingPanel({ view, reading, headingLevel }: { view: SliceView; readin
         </div>
       </div>
       <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
-        <div><dt className="text-slate-500">Tumour area</dt><dd data-testid="area">{reading.tumourAreaPx.toLocaleString('en')} px</dd></div>
+        <div><dt className="text-slate-500">Tumour area</dt><dd data-testid="area">{reading.tumourAreaPx.toLocaleString('en')} px{reading.tumourAreaMm2 !== null && <span data-testid="area-mm2"> ({reading.tumourAreaMm2.toLocaleString('en', { maximumFractionDigits: 1 })} mm²)</span>}</dd></div>
         <div><dt className="text-slate-500">Share of the brain</dt><dd>{reading.tumourSharePercent.toFixed(1)}%</dd></div>
         <div><dt className="text-slate-500">Decision threshold</dt><dd>{percent(view.threshold)}</dd></div>
         <div><dt className="text-slate-500">Model</dt><dd>{view.model.name} v{view.model.version}</dd></div>

@@ -6,7 +6,7 @@ import { useSizeCheck } from '@/app/ui/use-size-check';
 import { analyzeSliceAction, type AnalyzeState } from '@/app/predict/actions';
 import SubmitButton from './submit-button';
 
-const ACCEPT = 'image/png,image/jpeg,image/tiff,image/webp,.png,.jpg,.jpeg,.tif,.tiff,.webp';
+const ACCEPT = 'image/png,image/jpeg,image/tiff,image/webp,.png,.jpg,.jpeg,.tif,.tiff,.webp,.dcm,.dicom,application/dicom';
 
 export default function UploadForm({ maxBytes }: { maxBytes: number }) {
   const [state, formAction] = useActionState<AnalyzeState, FormData>(analyzeSliceAction, { status: 'idle' });
@@ -16,7 +16,7 @@ export default function UploadForm({ maxBytes }: { maxBytes: number }) {
   return (
     <div className="space-y-8">
       <form action={formAction} onSubmit={checkSize} className="space-y-5 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-        <FileField name="flair" label="FLAIR slice (required)" hint="PNG, JPEG, TIFF or WebP; grey or colour; any size up to 10 MB." required accept={ACCEPT} />
+        <FileField name="flair" label="FLAIR slice (required)" hint="PNG, JPEG, TIFF or WebP, grey or colour, or one DICOM image (.dcm); up to 10 MB." required accept={ACCEPT} />
         <details className="rounded-md border border-slate-200 p-3">
           <summary className="cursor-pointer text-sm font-medium text-slate-800">Add T1 and T1c images of the same slice (optional)</summary>
           <div className="mt-3 grid gap-4 sm:grid-cols-2">

@@ -8,6 +8,8 @@ import SliceRange from './slice-range';
 import VolumeSubmitButton from './submit-button';
 
 const ACCEPT = '.nii,.nii.gz,.gz,application/gzip';
+// no filter for the FLAIR field: scanners write DICOM files without an extension, which a filter would hide
+const ANY_FILE = '';
 
 export default function VolumeUploadForm({ maxBytes }: { maxBytes: number }) {
   const [state, formAction] = useActionState<VolumeState, FormData>(analyzeVolumeAction, { status: 'idle' });
@@ -19,7 +21,8 @@ export default function VolumeUploadForm({ maxBytes }: { maxBytes: number }) {
     <div className="space-y-8">
       <form action={formAction} onSubmit={checkSize} className="space-y-5 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <div className="grid gap-5 sm:grid-cols-2">
-          <FileField name="flair" label="FLAIR volume (required)" hint={`NIfTI-1, .nii or .nii.gz, one 3D volume; up to ${limit} in all.`} required accept={ACCEPT} />
+          <FileField name="flair" label="FLAIR volume (required)" multiple required accept={ANY_FILE}
+            hint={`NIfTI-1 (.nii or .nii.gz), or a DICOM series: choose all its files at once, or one .zip of them; up to ${limit} in all.`} />
           <FileField name="t1c" label="T1c volume (optional)" hint="Post-contrast T1 on the same grid as the FLAIR: same size and position." accept={ACCEPT} />
         </div>
         <VolumeSubmitButton />

@@ -3,7 +3,10 @@ import ProbabilityChart from './probability-chart';
 import SliceBrowser from './slice-browser';
 
 const mm = (values: number[]) => values.map((v) => v.toFixed(2)).join(' × ');
-const affineNames: Record<string, string> = { sform: 'the sform', qform: 'the qform', pixdim: 'the voxel sizes alone (no orientation in the header)' };
+const affineNames: Record<string, string> = {
+  sform: 'the sform', qform: 'the qform', pixdim: 'the voxel sizes alone (no orientation in the header)',
+  dicom: 'the DICOM position, orientation and pixel spacing tags',
+};
 
 export default function VolumeResult({ view }: { view: VolumeView }) {
   const found = view.tumourVolumeMl > 0;
@@ -30,6 +33,9 @@ export default function VolumeResult({ view }: { view: VolumeView }) {
       <dl className="grid gap-3 text-sm sm:grid-cols-3">
         <div><dt className="text-slate-500">Grid</dt><dd>{view.shape.join(' × ')} voxels of {mm(view.spacingMm)} mm ({view.datatype})</dd></div>
         <div><dt className="text-slate-500">Slices along</dt><dd data-testid="slice-axis">voxel axis {view.axisDescription}, from {affineNames[view.affineSource]}</dd></div>
+        {view.series && (
+          <div><dt className="text-slate-500">DICOM series</dt><dd data-testid="dicom-series">series {view.series.seriesNumber ?? '(no number)'}, {view.series.modality}, {view.series.slices} slices</dd></div>
+        )}
         <div><dt className="text-slate-500">Read as</dt><dd>{view.modalities === 'FLAIR' ? 'FLAIR alone (FLAIR in all three channels)' : 'FLAIR and T1c (T1 filled with FLAIR)'}</dd></div>
         <div><dt className="text-slate-500">Model</dt><dd>{view.model.name} v{view.model.version}</dd></div>
         <div><dt className="text-slate-500">Time</dt><dd>{view.totalSeconds.toFixed(1)} s (model {view.inferenceSeconds.toFixed(1)} s)</dd></div>

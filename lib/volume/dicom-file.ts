@@ -1,0 +1,299 @@
+import dicomParser, { type DataSet } from 'dicom-parser';
+import { UploadError } from '../errors';
+import { MAX_DICOM_FILE_BYTES } from '../limits';
+import type { VoxelType } from './scalar-volume';
+
+// One DICOM Part 10 file -> the few tags an image needs, checked. dicom-parser walks the elements; we check the preamble,
+// the size and the transfer syntax before it does, and every element we read after. Only the tags named in `tags` are
+// ever read: patient, study and institution tags are never decoded, so they cannot reach a result, a message or a log.
+
+const tags = {
+  transferSyntax: 'x00020010',
+  sopClass: 'x00080016',
+  imageType: 'x00080008',
+  modality: 'x00080060',
+  seriesUid: 'x0020000e',
+  seriesNumber: 'x00200011',
+  position: 'x00200032',
+  orientation: 'x00200037',
+  samplesPerPixel: 'x00280002',
+  photometric: 'x00280004',
+  frames: 'x00280008',
+  rows: 'x00280010',
+  columns: 'x00280011',
+  pixelSpacing: 'x00280030',
+  bitsAllocated: 'x00280100',
+  bitsStored: 'x00280101',
+  highBit: 'x00280102',
+  pixelRepresentation: 'x00280103',
+  intercept: 'x00281052',
+  slope: 'x00281053',
+  pixelData: 'x7fe00010',
+} as const;
+
+const uncompressed: Record<string, { littleEndian: boolean }> = {
+  '1.2.840.10008.1.2': { littleEndian: true }, // implicit VR little endian
+  '1.2.840.10008.1.2.1': { littleEndian: true }, // explicit VR little endian
+  '1.2.840.10008.1.2.2': { littleEndian: false }, // explicit VR big endian (retired, still met)
+};
+
+/** Transfer syntaxes this server cannot decode, by name: no library we keep decodes them. */
+export const transferSyntaxNames: Record<string, string> = {
+  '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
+  '1.2.840.10008.1.2.4.50': 'JPEG Baseline (lossy, 8-bit)',
+  '1.2.840.10008.1.2.4.51': 'JPEG Extended (lossy, 12-bit)',
+  '1.2.840.10008.1.2.4.57': 'JPEG Lossless (process 14)',
+  '1.2.840.10008.1.2.4.70': 'JPEG Lossless (first-order prediction)',
+  '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
+  '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-Lossless',
+  '1.2.840.10008.1.2.4.90': 'JPEG 2000 (lossless only)',
+  '1.2.840.10008.1.2.4.91': 'JPEG 2000',
+  '1.2.840.10008.1.2.4.92': 'JPEG 2000 Part 2 multi-component (lossless only)',
+  '1.2.840.10008.1.2.4.93': 'JPEG 2000 Part 2 multi-component',
+  '1.2.840.10008.1.2.4.201': 'High-Throughput JPEG 2000 (lossless only)',
+  '1.2.840.10008.1.2.4.202': 'High-Throughput JPEG 2000 with RPCL options (lossless only)',
+  '1.2.840.10008.1.2.4.203': 'High-Throughput JPEG 2000',
+  '1.2.840.10008.1.2.5': 'RLE Lossless',
+};
+
+export const MEDIA_DIRECTORY_SOP_CLASS = '1.2.840.10008.1.3.10';
+const ENHANCED_MR_SOP_CLASSES = new Set(['1.2.840.10008.5.1.4.1.1.4.1', '1.2.840.10008.5.1.4.1.1.4.3', '1.2.840.10008.5.1.4.1.1.4.4']);
+
+export interface DicomImageHeader {
+  /** Groups files into series; compared, never shown. */
+  seriesUid: string;
+  seriesNumber: number | null;
+  /** The Modality code (MR, CT, ...), or "unknown": a code from a short list, never free text. */
+  modality: string;
+  isLocaliser: boolean;
+  isMediaDirectory: boolean;
+  rows: number;
+  columns: number;
+  datatype: VoxelType;
+  bitsStored: number;
+  littleEndian: boolean;
+  /** Between rows and between columns, mm; null when the file does not say. */
+  pixelSpacingMm: [number, number] | null;
+  /** ImagePositionPatient and ImageOrientationPatient (LPS, mm); null when absent. */
+  position: [number, number, number] | null;
+  orientation: [number, number, number, number, number, number] | null;
+  slope: number;
+  intercept: number;
+  /** Where the pixels are in the file's bytes. */
+  pixelOffset: number;
+  pixelBytes: number;
+}
+
+/** Has the Part 10 preamble: 128 bytes, then "DICM". */
+export function isDicom(bytes: Uint8Array): boolean {
+  return bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+}
+
+const damaged = (label: string) => new UploadError(`${label} is a damaged DICOM file: its elements could not be read.`, 400);
+
+/** The file meta group alone (always explicit VR little endian), read before the data set so its syntax can be refused first. */
+function transferSyntaxOf(bytes: Uint8Array, label: string): string {
+  let meta: DataSet;
+  try {
+    meta = dicomParser.readPart10Header(bytes);
+  } catch {
+    throw damaged(label);
+  }
+  const element = meta.elements[tags.transferSyntax];
+  if (!element || element.length > 64 || element.dataOffset + element.length > bytes.length) {
+    throw new UploadError(`${label} is a damaged DICOM file: it does not say how its pixels are encoded (no transfer syntax).`, 400);
+  }
+  return (meta.string(tags.transferSyntax) ?? '').replace(/\0/g, '').trim();
+}
+
+function refuseSyntax(syntax: string, label: string): never {
+  const name = transferSyntaxNames[syntax];
+  const safe = /^[0-9.]{1,64}$/.test(syntax) ? syntax : 'an unknown UID';
+  throw new UploadError(
+    name
+      ? `${label} is compressed as ${name} (${syntax}), which this server cannot decode. Export the series uncompressed (Explicit VR Little Endian), e.g. with dcmtk's \`dcmdjpeg\` or \`dcmconv +te\`.`
+      : `${label} uses transfer syntax ${safe}, which this server cannot read. Export the series uncompressed (Explicit VR Little Endian).`,
+    415,
+  );
+}
+
+/** Reads one checked element's text: bounded in size and inside the file. */
+function text(dataSet: DataSet, tag: string, size: number, maxLength = 64): string | undefined {
+  const element = dataSet.elements[tag];
+  if (!element || element.length === 0) return undefined;
+  if (element.length > maxLength || element.dataOffset < 0 || element.dataOffset + element.length > size) throw new Error(`element ${tag} out of bounds`);
+  return dataSet.string(tag);
+}
+
+function numbers(dataSet: DataSet, tag: string, size: number, count: number): number[] | null {
+  const value = text(dataSet, tag, size, 256);
+  if (value === undefined) return null;
+  const parts = value.split('\\').map((part) => Number(part.trim()));
+  if (parts.length !== count || parts.some((n) => !Number.isFinite(n) || Math.abs(n) > 1e6)) throw new Error(`element ${tag} is not ${count} numbers`);
+  return parts;
+}
+
+function integer(dataSet: DataSet, tag: string, size: number, kind: 'US' | 'IS'): number | undefined {
+  const element = dataSet.elements[tag];
+  if (!element || element.length === 0) return undefined;
+  if (element.dataOffset + element.length > size) throw new Error(`element ${tag} out of bounds`);
+  if (kind === 'US') {
+    if (element.length !== 2) throw new Error(`element ${tag} is not one US value`);
+    return dataSet.uint16(tag);
+  }
+  const value = Number(text(dataSet, tag, size, 16));
+  if (!Number.isInteger(value)) throw new Error(`element ${tag} is not an integer`);
+  return value;
+}
+
+const MODALITY = /^[A-Z0-9_]{1,16}$/;
+
+/** Reads the header of one DICOM file (not its pixels) and checks what an image needs; throws an UploadError otherwise. */
+export function readDicomHeader(bytes: Uint8Array, label: string): DicomImageHeader {
+  if (!isDicom(bytes)) throw new UploadError(`${label} is not a DICOM file (no "DICM" after the 128-byte preamble).`, 415);
+  if (bytes.length > MAX_DICOM_FILE_BYTES) {
+    throw new UploadError(`${label} is ${Math.round(bytes.length / 1024 / 1024)} MB; one DICOM file may be at most ${MAX_DICOM_FILE_BYTES / 1024 / 1024} MB.`, 413);
+  }
+  const syntax = transferSyntaxOf(bytes, label);
+  const encoding = uncompressed[syntax];
+  if (!encoding) refuseSyntax(syntax, label);
+
+  let dataSet: DataSet;
+  try {
+    // stops at the pixel data's element header: its bytes are never walked
+    dataSet = dicomParser.parseDicom(bytes, { untilTag: tags.pixelData, inflater: () => refuseSyntax(syntax, label) });
+  } catch (error) {
+    if (error instanceof UploadError) throw error;
+    throw damaged(label);
+  }
+  try {
+    return checkedHeader(dataSet, bytes.length, encoding.littleEndian, label);
+  } catch (error) {
+    if (error instanceof UploadError) throw error;
+    throw damaged(label);
+  }
+}
+
+export interface DicomIdentity {
+  seriesUid: string;
+  seriesNumber: number | null;
+  isMediaDirectory: boolean;
+}
+
+/** Which series a file belongs to, from its header alone, for grouping a folder's files (the cohort command). */
+export function readDicomIdentity(bytes: Uint8Array, label: string): DicomIdentity {
+  if (!isDicom(bytes)) throw new UploadError(`${label} is not a DICOM file (no "DICM" after the 128-byte preamble).`, 415);
+  try {
+    const dataSet = dicomParser.parseDicom(bytes, { untilTag: tags.pixelData, inflater: () => refuseSyntax(transferSyntaxOf(bytes, label), label) });
+    const sopClass = (text(dataSet, tags.sopClass, bytes.length) ?? '').replace(/\0/g, '').trim();
+    return {
+      seriesUid: (text(dataSet, tags.seriesUid, bytes.length) ?? '').replace(/\0/g, '').trim(),
+      seriesNumber: integer(dataSet, tags.seriesNumber, bytes.length, 'IS') ?? null,
+      isMediaDirectory: sopClass === MEDIA_DIRECTORY_SOP_CLASS,
+    };
+  } catch (error) {
+    if (error instanceof UploadError) throw error;
+    throw damaged(label);
+  }
+}
+
+function checkedHeader(dataSet: DataSet, size: number, littleEndian: boolean, label: string): DicomImageHeader {
+  const sopClass = (text(dataSet, tags.sopClass, size) ?? '').replace(/\0/g, '').trim();
+  const rawModality = (text(dataSet, tags.modality, size, 16) ?? '').trim().toUpperCase();
+  const imageType = (text(dataSet, tags.imageType, size, 1024) ?? '').toUpperCase().split('\\').map((part) => part.trim());
+  const base = {
+    seriesUid: (text(dataSet, tags.seriesUid, size) ?? '').replace(/\0/g, '').trim(),
+    seriesNumber: integer(dataSet, tags.seriesNumber, size, 'IS') ?? null,
+    modality: MODALITY.test(rawModality) ? rawModality : 'unknown',
+    isLocaliser: imageType.includes('LOCALIZER') || imageType.includes('LOCALISER') || imageType.includes('SCOUT'),
+    isMediaDirectory: sopClass === MEDIA_DIRECTORY_SOP_CLASS,
+  };
+  if (base.isMediaDirectory) {
+    return { ...base, rows: 0, columns: 0, datatype: 'uint8', bitsStored: 8, littleEndian, pixelSpacingMm: null, position: null, orientation: null, slope: 1, intercept: 0, pixelOffset: 0, pixelBytes: 0 };
+  }
+
+  const frames = integer(dataSet, tags.frames, size, 'IS') ?? 1;
+  if (frames > 1 || ENHANCED_MR_SOP_CLASSES.has(sopClass)) {
+    throw new UploadError(`${label} is a multi-frame (enhanced) DICOM file${frames > 1 ? ` with ${frames} frames` : ''}; this server reads classic series, one slice a file. Export the series as single-frame images (e.g. "classic" DICOM on the scanner, or dcm2niix to NIfTI).`, 415);
+  }
+  const rows = integer(dataSet, tags.rows, size, 'US');
+  const columns = integer(dataSet, tags.columns, size, 'US');
+  const element = dataSet.elements[tags.pixelData];
+  if (!rows || !columns || !element) {
+    throw new UploadError(`${label} holds no image: a DICOM file without pixel data (a report, structured document or presentation state).`, 422);
+  }
+  const samples = integer(dataSet, tags.samplesPerPixel, size, 'US') ?? 1;
+  const photometric = (text(dataSet, tags.photometric, size, 16) ?? 'MONOCHROME2').trim().toUpperCase();
+  if (samples !== 1 || !photometric.startsWith('MONOCHROME')) {
+    throw new UploadError(`${label} is a colour image (${samples} samples a pixel); an MRI series is grey (MONOCHROME2).`, 415);
+  }
+  if (photometric !== 'MONOCHROME2') {
+    throw new UploadError(`${label} stores inverted grey values (MONOCHROME1); this server reads MONOCHROME2, as MRI scanners write it.`, 415);
+  }
+  const bitsAllocated = integer(dataSet, tags.bitsAllocated, size, 'US');
+  const bitsStored = integer(dataSet, tags.bitsStored, size, 'US') ?? bitsAllocated;
+  const highBit = integer(dataSet, tags.highBit, size, 'US') ?? (bitsStored ?? 1) - 1;
+  const signed = (integer(dataSet, tags.pixelRepresentation, size, 'US') ?? 0) === 1;
+  const datatype: VoxelType | null = bitsAllocated === 16 ? (signed ? 'int16' : 'uint16') : bitsAllocated === 8 && !signed ? 'uint8' : null;
+  if (!datatype || !bitsStored || bitsStored > bitsAllocated! || bitsStored < 1 || highBit !== bitsStored - 1) {
+    throw new UploadError(`${label} stores its pixels as ${bitsAllocated ?? '?'}-bit${signed ? ' signed' : ''} values (${bitsStored ?? '?'} bits used, high bit ${highBit}); supported are 16-bit signed or unsigned and 8-bit unsigned.`, 415);
+  }
+  const pixelBytes = rows * columns * (bitsAllocated! / 8);
+  if (element.hadUndefinedLength || element.length < pixelBytes || element.dataOffset + pixelBytes > size) {
+    throw new UploadError(`${label} is cut off: a ${columns}×${rows} image needs ${pixelBytes.toLocaleString('en')} bytes of pixels but the file holds fewer.`, 400);
+  }
+
+  const spacing = numbers(dataSet, tags.pixelSpacing, size, 2);
+  if (spacing && spacing.some((s) => !(s > 0 && s <= 100))) {
+    throw new UploadError(`${label} gives an impossible pixel spacing (${spacing.join(' × ')} mm).`, 422);
+  }
+  const slope = numbers(dataSet, tags.slope, size, 1)?.[0] ?? 1;
+  const intercept = numbers(dataSet, tags.intercept, size, 1)?.[0] ?? 0;
+  if (slope === 0) throw new UploadError(`${label} has a rescale slope of 0, which would make every pixel the same value.`, 422);
+  return {
+    ...base,
+    rows,
+    columns,
+    datatype,
+    bitsStored,
+    littleEndian,
+    pixelSpacingMm: spacing ? [spacing[0], spacing[1]] : null,
+    position: numbers(dataSet, tags.position, size, 3) as DicomImageHeader['position'],
+    orientation: numbers(dataSet, tags.orientation, size, 6) as DicomImageHeader['orientation'],
+    slope,
+    intercept,
+    pixelOffset: element.dataOffset,
+    pixelBytes,
+  };
+}
+
+/**
+ * One file's stored pixels copied into `into` (typed as the header says, native byte order): bytes swapped from big
+ * endian, and the unused high bits cleared (unsigned) or filled with the sign (signed), as the standard asks.
+ */
+export function copyPixels(bytes: Uint8Array, header: DicomImageHeader, into: Uint8Array | Uint16Array | Int16Array): void {
+  const width = into.BYTES_PER_ELEMENT;
+  new Uint8Array(into.buffer, into.byteOffset, into.length * width).set(bytes.subarray(header.pixelOffset, header.pixelOffset + into.length * width));
+  nativePixels(header, into);
+}
+
+/** Pixels as the file stored them -> native byte order with the unused high bits dealt with, in place. */
+export function nativePixels(header: DicomImageHeader, pixels: Uint8Array | Uint16Array | Int16Array): void {
+  const width = pixels.BYTES_PER_ELEMENT;
+  if (!header.littleEndian && width === 2) {
+    const bytes = new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length * 2);
+    for (let i = 0; i < bytes.length; i += 2) {
+      const high = bytes[i];
+      bytes[i] = bytes[i + 1];
+      bytes[i + 1] = high;
+    }
+  }
+  const unused = width * 8 - header.bitsStored;
+  if (unused === 0) return;
+  if (pixels instanceof Int16Array) {
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (pixels[i] << (16 + unused)) >> (16 + unused);
+  } else {
+    const keep = (1 << header.bitsStored) - 1;
+    for (let i = 0; i < pixels.length; i++) pixels[i] &= keep;
+  }
+}
