@@ -2,6 +2,7 @@
 
 import type { ReactNode } from 'react';
 import { analyzeVolume } from '@/lib/analysis/analyze-volume';
+import { memoryBudget } from '@/lib/analysis/memory-budget';
 import { volumeView } from '@/lib/analysis/volume-report';
 import { messageForPerson } from '@/lib/errors';
 import { formFile, formFiles, parseVolumeUpload } from '@/lib/validation/upload';
@@ -14,15 +15,21 @@ export type VolumeState =
 
 /** The volume form's action: validate, analyse every axial slice, and render the result on the server. */
 export async function analyzeVolumeAction(_previous: VolumeState, formData: FormData): Promise<VolumeState> {
+  const memory = memoryBudget.reserve();
   try {
     const flair = formData.getAll('flair');
-    const upload = await parseVolumeUpload({ flair: formFiles(formData, 'flair'), t1c: formFile(formData, 't1c') });
+    const fields = { flair: formFiles(formData, 'flair'), t1c: formFile(formData, 't1c') };
+    // Next has read the form into memory before this runs; it and our copy of it count from here
+    memory.grow(2 * [...(fields.flair ?? []), fields.t1c].reduce((n, file) => n + (file?.size ?? 0), 0));
+    const upload = await parseVolumeUpload(fields);
     // a DICOM series' mask is named by its series number, never by a file name (exports often name files after the patient)
     const uploadName = flair.length === 1 && flair[0] instanceof File ? flair[0].name : undefined;
-    const view = await volumeView(await analyzeVolume(upload), { uploadName });
+    const view = await volumeView(await analyzeVolume(upload, { memory }), { uploadName });
     // the slider (a client component) stays out of the result: a form state rendered without JavaScript cannot hold one
     return { status: 'done', result: <VolumeResult view={view} />, frames: { indices: view.frames.map((f) => f.index), start: view.startIndex } };
   } catch (error) {
     return { status: 'error', message: messageForPerson(error) };
+  } finally {
+    memory.release();
   }
 }
