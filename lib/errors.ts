@@ -1,3 +1,5 @@
+import type { GuardReport } from './analysis/mri-guard';
+
 // The three error tiers: bad input (4xx, shown as is), a busy server (503), and the model missing (a setup fault).
 
 export type UploadErrorStatus = 400 | 413 | 415 | 422;
@@ -7,6 +9,14 @@ export class UploadError extends Error {
   constructor(message: string, readonly status: UploadErrorStatus = 400) {
     super(message);
     this.name = 'UploadError';
+  }
+}
+
+/** The guard's 422: the picture is not (or does not look like) a brain MRI slice; carries what the guard saw. */
+export class NotBrainMriError extends UploadError {
+  constructor(message: string, readonly guard: GuardReport) {
+    super(message, 422);
+    this.name = 'NotBrainMriError';
   }
 }
 

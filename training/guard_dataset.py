@@ -1,11 +1,13 @@
 """The guard's training and validation pictures, prepared once as 64 x 64 arrays exactly as the app prepares an upload.
 
     nice -n 10 /usr/bin/python3 training/guard_dataset.py --out training/cache/guard-dataset.npz
+    nice -n 10 /usr/bin/python3 training/guard_dataset.py --val-only --out training/cache/guard-val.npz
 
 Training: LGG TRAIN patients (as grey FLAIR, as RGB, T1 alone, T1c alone), BRATS pat0001 and pat0003 (axial FLAIR,
 axial T1c, sagittal and coronal planes of both) and the `train` part of the not-MRI corpus (guard_corpus.py), each as sent
-and under random upload transforms (guard_transforms.py). Validation (thresholds only): LGG VAL patients and the corpus's
-`val` part. LGG test patients, BRATS pat0002/pat0004 and the corpus's `measure` part are never read here.
+and under random upload transforms (guard_transforms.py). Validation (thresholds only): LGG VAL patients, each axial slice
+as sent and once under each upload transform (the protocol of the measurement, on other patients), T1 and T1c as sent, and
+the corpus's `val` part. LGG test patients, BRATS pat0002/pat0004 and the corpus's `measure` part are never read here.
 """
 import argparse
 import json
@@ -17,7 +19,7 @@ from PIL import Image
 
 from guard_model import CELL, CLASSES, INPUT_SIZE
 from guard_real import brats_planes, lgg_forms, lgg_slices, visible_share
-from guard_transforms import upload_variant
+from guard_transforms import FAMILIES, apply_family, upload_variant
 
 MODEL_SQUARE = INPUT_SIZE * CELL
 AXIAL, OTHER, NOT_MRI = range(3)
@@ -48,6 +50,14 @@ class Collector:
             self.kind.append(kind)
             self.visible.append(visible)
 
+    def add_families(self, image, label, kind, visible, rng):
+        """As sent and once under each upload transform family, as scripts/measure-mri-likeness.ts counts them."""
+        for family in [None] + FAMILIES:
+            self.x.append(guard_input(image if family is None else apply_family(image, family, rng)))
+            self.y.append(label)
+            self.kind.append(f"{kind} {family or 'as-sent'}")
+            self.visible.append(visible)
+
     def arrays(self, prefix):
         return {f"{prefix}_x": np.stack(self.x), f"{prefix}_y": np.array(self.y, np.int64), f"{prefix}_kind": np.array(self.kind),
                 f"{prefix}_visible": np.array(self.visible, np.float32)}
@@ -59,6 +69,16 @@ def add_lgg(collector, args, which, rng, axial_variants, other_variants):
         for kind, image in lgg_forms(s["rgb"]):
             axial = kind.startswith("axial")
             collector.add(image, AXIAL if axial else OTHER, kind, share, rng, axial_variants if axial else other_variants)
+
+
+def add_lgg_families(collector, args, which, rng):
+    for s in lgg_slices(args.lgg_cache, args.lgg, which):
+        share = visible_share(s["rgb"][..., 1])
+        for kind, image in lgg_forms(s["rgb"]):
+            if kind.startswith("axial"):
+                collector.add_families(image, AXIAL, kind, share, rng)
+            else:
+                collector.add(image, OTHER, kind, share, rng, 0)
 
 
 def add_brats(collector, args, rng):
@@ -87,8 +107,16 @@ def main():
     parser.add_argument("--brats-train", default="pat0001,pat0003", help="volumes to train on (default: %(default)s)")
     parser.add_argument("--corpus", default="training/cache/guard-corpus", help="built by guard_corpus.py (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=7, help="(default: %(default)s)")
+    parser.add_argument("--val-only", action="store_true", help="write only the validation arrays, by the measuring protocol")
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    if args.val_only:
+        val = Collector()
+        add_lgg_families(val, args, "val", rng)
+        add_corpus(val, args, "val", rng, variants=3)
+        np.savez(args.out, classes=np.array(CLASSES), **val.arrays("val"))
+        print("val", {CLASSES[k]: int((np.array(val.y) == k).sum()) for k in range(3)})
+        return
     train, val = Collector(), Collector()
     add_lgg(train, args, "train", rng, axial_variants=3, other_variants=1)
     add_brats(train, args, rng)

@@ -1,10 +1,11 @@
 """Train the guard, choose its thresholds on validation pictures, and export models/guard.onnx with models/guard.json.
 
     nice -n 10 /usr/bin/python3 training/guard_train.py --dataset training/cache/guard-dataset.npz --out training/runs/guard
+    nice -n 10 /usr/bin/python3 training/guard_train.py --export-only    # thresholds on --val and export from last.pt
 
-Thresholds (validation only: LGG VAL patients and the corpus's `val` part): `notMri` is the lowest not-MRI probability
-that flags at most --max-flagged-axial of validation axial FLAIR slices with visible brain; `otherMri` likewise for the
-warning, with --max-warned-axial. The measured rates on held-out pictures come from scripts/measure-mri-likeness.ts.
+Thresholds (validation only: LGG VAL patients and the corpus's `val` part, --val built by guard_dataset.py --val-only):
+`notMri` is the lowest not-MRI probability that flags at most --max-flagged-axial of validation axial FLAIR slices with
+visible brain; `otherMri` likewise for the warning, with --max-warned-axial. The measured rates on held-out pictures come from scripts/measure-mri-likeness.ts.
 """
 import argparse
 import hashlib
@@ -86,14 +87,19 @@ def main():
     parser.add_argument("--lr", type=float, default=3e-3, help="(default: %(default)s)")
     parser.add_argument("--width", type=int, default=16, help="channels of the first stage (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=2, help="(default: %(default)s)")
-    parser.add_argument("--max-flagged-axial", type=float, default=0.002, help="(default: %(default)s)")
-    parser.add_argument("--max-warned-axial", type=float, default=0.004, help="(default: %(default)s)")
+    parser.add_argument("--max-flagged-axial", type=float, default=0.001, help="(default: %(default)s)")
+    parser.add_argument("--max-warned-axial", type=float, default=0.005, help="(default: %(default)s)")
     parser.add_argument("--seed", type=int, default=7, help="(default: %(default)s)")
+    parser.add_argument("--val", default="training/cache/guard-val.npz", help="validation arrays for the thresholds (default: %(default)s)")
+    parser.add_argument("--init", default=None, help="start from these weights (a last.pt) instead of from scratch")
+    parser.add_argument("--export-only", action="store_true", help="load <out>/last.pt, choose thresholds on --val, export")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
     os.makedirs(args.out, exist_ok=True)
+    if args.export_only:
+        return export_from_checkpoint(args)
     json.dump(vars(args), open(os.path.join(args.out, "args.json"), "w"), indent=1)
 
     data = np.load(args.dataset)
@@ -101,6 +107,8 @@ def main():
     counts = np.bincount(y, minlength=3)
     weights = torch.tensor(counts.sum() / (3 * counts), dtype=torch.float32)
     model = GuardNet(args.width)
+    if args.init:
+        model.load_state_dict(torch.load(args.init))
     optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     steps = args.epochs * int(np.ceil(len(x) / args.batch))
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=args.lr, total_steps=steps, pct_start=0.15)
@@ -121,7 +129,21 @@ def main():
         print(json.dumps(entry), flush=True)
         log.write(json.dumps(entry) + "\n")
         log.flush()
-        torch.save(model.state_dict(), os.path.join(args.out, "last.pt"))
+        export_from_checkpoint(args, model)
+
+
+def export_from_checkpoint(args, model=None):
+    if model is None:
+        model = GuardNet(args.width)
+        model.load_state_dict(torch.load(os.path.join(args.out, "last.pt")))
+    val = np.load(args.val)
+    p = probabilities(model, val["val_x"])
+    thresholds, report = choose_thresholds(p, val["val_y"], val["val_kind"], val["val_visible"], args)
+    for family in sorted({k.split(" ", 1)[1] for k in val["val_kind"] if k.startswith("axial") and " " in k}):
+        sel = np.array([k.endswith(" " + family) for k in val["val_kind"]]) & (val["val_visible"] >= VISIBLE_SHARE)
+        report[f"axial {family} flagged"] = float((p[sel, NOT_MRI] >= thresholds["notMri"]).mean())
+    json.dump({**thresholds, **report}, open(os.path.join(args.out, "thresholds.json"), "w"), indent=1)
+    print(json.dumps({**thresholds, **report}))
     export(model, thresholds, report, args)
 
 
