@@ -8,11 +8,12 @@ import { parseSliceUpload } from '@/lib/validation/upload';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-/** POST multipart: flair (required), t1, t1c (optional), reading (auto | grayscale | layered). */
+/** POST multipart: flair (required), t1, t1c (optional), reading (auto | grayscale | layered), force (a field or ?force=true). */
 export async function POST(request: Request): Promise<Response> {
   try {
     const { files, fields } = await parseMultipart(request, { maxTotalBytes: MAX_SLICE_UPLOAD_BYTES, fileFields: ['flair', 't1', 't1c'] });
-    const upload = await parseSliceUpload({ ...files, reading: fields.reading });
+    const force = fields.force ?? new URL(request.url).searchParams.get('force') ?? undefined;
+    const upload = await parseSliceUpload({ ...files, reading: fields.reading, force });
     return json(await sliceApiBody(await analyzeSlice(upload)));
   } catch (error) {
     return errorResponse(error);
