@@ -24,17 +24,17 @@ export interface GuardReport {
   ms: number;
 }
 
-const percent = (p: number) => `${Math.round(p * 100)}%`;
+const score = (p: number) => p.toFixed(2);
 
 export const OTHER_MRI_WARNING =
   'This looks like an MRI slice other than axial FLAIR (T1 or T1c alone, or a sagittal or coronal plane). The model was trained on axial FLAIR slices and is less reliable here.';
 export const FORCED_WARNING =
   'You chose to analyse a picture that the guard takes for something other than a brain MRI slice. The answer means nothing unless it is one.';
 
-function reasonFor(verdict: GuardVerdict, scores: GuardScores): string {
-  if (verdict === 'not-mri') return `it looks like something other than a brain MRI slice (${percent(scores.notMri)} sure)`;
-  if (verdict === 'other-mri') return `it looks like an MRI slice that is not axial FLAIR (${percent(scores.otherMri)} sure)`;
-  return `it looks like an axial FLAIR slice (${percent(scores.axialFlair)} sure)`;
+function reasonFor(verdict: GuardVerdict, scores: GuardScores, thresholds: GuardReport['thresholds']): string {
+  if (verdict === 'not-mri') return `its not-MRI score is ${score(scores.notMri)} (pictures from ${score(thresholds.notMri)} are flagged)`;
+  if (verdict === 'other-mri') return `it looks like an MRI slice that is not axial FLAIR (score ${score(scores.otherMri)})`;
+  return `it looks like an axial FLAIR slice (not-MRI score ${score(scores.notMri)})`;
 }
 
 /** The guard's view of the letterboxed upload (the colours as sent). `force` overrules a flag, never a certain refusal. */
@@ -54,7 +54,7 @@ export async function judgeUpload(rgb: Uint8Array, box: Letterbox, force = false
     verdict,
     score: scores.notMri,
     scores,
-    reason: reasonFor(verdict, scores),
+    reason: reasonFor(verdict, scores, thresholds),
     overrulable: verdict === 'not-mri',
     forced: verdict === 'not-mri' && force,
     thresholds,
