@@ -136,7 +136,8 @@ async function measureReal() {
   const columns: Array<[string, (o: Outcome) => boolean]> = [['refused (422)', refused], ['flagged (any)', flagged], ['other-MRI warn', (o) => o === 'other-mri']];
   axial.print('REAL AXIAL FLAIR slices with visible brain (>= 3% of FLAIR pixels >= 20)', columns);
   families.print('  the same, by upload transform', columns);
-  blank.print('BLANK slices (visible brain < 3%): answered (200) unless refused', [['refused (422)', refused], ['answered', (o) => !refused(o)]]);
+  blank.print('BLANK slices (visible brain < 3%): answered (200) unless refused', [
+    ['one flat colour', (o) => o === 'refused'], ['flagged not-MRI', (o) => o === 'not-mri'], ['answered', (o) => !refused(o)]]);
   others.print('OTHER MRI (visible brain >= 3%): recognised = 200 with the other-MRI warning', [
     ['recognised', (o) => o === 'other-mri'], ['as axial FLAIR', (o) => o === 'axial-flair'], ['flagged not-MRI', refused]]);
   const sentKeys = [...axial.rows.keys()].filter((k) => k.endsWith('as sent'));

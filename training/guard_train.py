@@ -129,7 +129,8 @@ def main():
         print(json.dumps(entry), flush=True)
         log.write(json.dumps(entry) + "\n")
         log.flush()
-        export_from_checkpoint(args, model)
+        torch.save(model.state_dict(), os.path.join(args.out, "last.pt"))
+    export_from_checkpoint(args, model)
 
 
 def export_from_checkpoint(args, model=None):
