@@ -8,25 +8,22 @@ import type { Letterbox } from './letterbox';
 /** The classifier sees the model square averaged over cells of this many pixels a side (256 -> 64). */
 export const GUARD_CELL = 4;
 const MIN_ASPECT = 0.25; // scanners' slices are square or close to it; 1:4 is far beyond any of them
-const FLAT_SPREAD = 3; // 8-bit levels between the 0.5th and 99.5th percentile of every channel: one flat colour
+const FLAT_SPREAD = 3; // 8-bit levels between the darkest and brightest pixel of every channel: one flat colour
 /** "Visible brain": FLAIR pixels at this 8-bit value or more ... */
 export const VISIBLE_LEVEL = 20;
 /** ... making up at least this share of the slice. */
 export const VISIBLE_SHARE = 0.03;
 
+/** Brightest minus darkest value of one channel inside the letterbox: a few pixels of head are not flat. */
 function channelSpread(rgb: Uint8Array, box: Letterbox, channel: number): number {
-  const counts = new Uint32Array(256);
-  let total = 0;
+  let low = 255, high = 0;
   for (let y = box.top; y < box.top + box.height; y++) {
-    for (let x = box.left, i = (y * box.size + x) * 3 + channel; x < box.left + box.width; x++, i += 3) counts[rgb[i]]++;
-    total += box.width;
+    for (let x = box.left, i = (y * box.size + x) * 3 + channel; x < box.left + box.width; x++, i += 3) {
+      if (rgb[i] < low) low = rgb[i];
+      if (rgb[i] > high) high = rgb[i];
+    }
   }
-  const at = (share: number) => {
-    let seen = 0;
-    for (let v = 0; v < 256; v++) if ((seen += counts[v]) > share * total) return v;
-    return 255;
-  };
-  return at(0.995) - at(0.005);
+  return high - low;
 }
 
 /** Why the letterboxed picture certainly is no slice, or null. Only these refusals cannot be overruled. */
