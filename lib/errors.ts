@@ -1,3 +1,5 @@
+import type { GuardReport } from './analysis/mri-guard';
+
 // The three error tiers: bad input (4xx, shown as is), a busy server (503), and the model missing (a setup fault).
 
 export type UploadErrorStatus = 400 | 403 | 408 | 411 | 413 | 415 | 422;
@@ -13,6 +15,14 @@ export class UploadError extends Error {
 /** Two files in one field is ambiguous: refused rather than silently analysing one of them. */
 export function tooManyFiles(field: string, count?: number): UploadError {
   return new UploadError(count ? `Send one file in the field "${field}", not ${count}.` : `Send one file in each field (${field}).`, 400);
+}
+
+/** The guard's 422: the picture is not (or does not look like) a brain MRI slice; carries what the guard saw. */
+export class NotBrainMriError extends UploadError {
+  constructor(message: string, readonly guard: GuardReport) {
+    super(message, 422);
+    this.name = 'NotBrainMriError';
+  }
 }
 
 /** Too many analyses waiting; the client should try again shortly. */

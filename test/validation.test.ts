@@ -51,3 +51,10 @@ test('two files in one form field are refused, as the API refuses them', async (
   assert.throws(() => formFile(form, 'flair'), /one file in the field "flair", not 2/);
   assert.equal(formFile(form, 't1'), undefined);
 });
+
+test('force is off unless asked for: a ticked box sends "on", a program sends "true"', async () => {
+  assert.equal((await parseSliceUpload({ flair: file(10) })).force, false);
+  for (const value of ['true', 'on', '1']) assert.equal((await parseSliceUpload({ flair: file(10), force: value })).force, true);
+  for (const value of ['false', 'off', '0', '']) assert.equal((await parseSliceUpload({ flair: file(10), force: value })).force, false);
+  await refuses({ flair: file(10), force: 'please' }, 400, /force must be true or false/);
+});

@@ -1,13 +1,14 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { UploadError } from '../errors';
+import { NotBrainMriError } from '../errors';
 import { decodeImage, type DecodedImage } from '../imaging/decode';
 import { cropToImage, letterbox, type Letterbox } from '../imaging/letterbox';
-import { assessMriLikeness } from '../imaging/mri-likeness';
+import { VISIBLE_SHARE, visibleBrainShare } from '../imaging/mri-likeness';
 import { toModelInput } from '../imaging/normalise';
 import { countOn, thresholdMask } from '../imaging/overlay';
 import { letterboxPixels, resizeGrey } from '../imaging/raster';
 import { loadTumourModel, type SlicePrediction, type TumourModel } from '../model/tumour-model';
+import { guardWarning, judgeUpload, refusalMessage, type GuardReport } from './mri-guard';
 import { chooseReadings, channelsFor, flairChannel, type Reading, type ReadingChoice } from './readings';
 import type { Reservation } from './memory-budget';
 import { analysisQueue, WorkQueue } from './work-queue';
@@ -23,6 +24,8 @@ export interface SliceUpload {
   t1?: Uint8Array;
   t1c?: Uint8Array;
   reading: ReadingChoice;
+  /** Analyse it even when the guard flags it as not a brain MRI slice (a person overruled the guard). */
+  force?: boolean;
 }
 
 export interface ReadingResult {
@@ -49,8 +52,16 @@ export interface SliceAnalysis {
   alternative: ReadingResult | null;
   threshold: number;
   model: { name: string; version: string };
-  timingsMs: { decode: number; preprocess: number; inference: number; postprocess: number; total: number };
+  /** What the guard saw; a 200 answer carries it so that a program can decide for itself. */
+  guard: GuardReport;
+  /** The model was not made for this picture (another MRI sequence or plane, or a forced picture), or null. */
+  warning: string | null;
+  /** Said when the slice shows no brain: an MRI slice all the same, with nothing to find. */
+  note: string | null;
+  timingsMs: { decode: number; preprocess: number; guard: number; inference: number; postprocess: number; total: number };
 }
+
+export const NO_BRAIN_NOTE = 'No brain is visible in this slice (less than 3% of it is brighter than the background), so there is no tumour to find in it.';
 
 // Decoded RGB, the readings' channel copies and sharp's own buffers, per pixel of the upload
 const DECODED_BYTES_PER_PIXEL = 9;
@@ -101,7 +112,7 @@ export async function analyzeSlice(upload: SliceUpload, options: { memory?: Rese
     const started = performance.now();
     const model = await loadTumourModel();
     const size = model.inputSize;
-    const { flair, box, readings, pixelsByReading, input, decodeMs, preprocessMs } = await preparation.run(async () => {
+    const { flair, box, readings, pixelsByReading, input, guard, decodeMs, preprocessMs } = await preparation.run(async () => {
       const decodeStarted = performance.now();
       const { flair, t1, t1c } = await decodeAll(upload, options.memory);
       const decoded = performance.now();
@@ -109,13 +120,12 @@ export async function analyzeSlice(upload: SliceUpload, options: { memory?: Rese
       const readings = chooseReadings(flair, Boolean(t1 || t1c), upload.reading);
       const pixelsByReading = readings.map((reading) => channelsFor(reading, flair, t1, t1c));
       const boxed = await Promise.all(pixelsByReading.map((pixels) => letterboxPixels(pixels, flair.width, flair.height, box)));
-      const likeness = assessMriLikeness(boxed[0], box);
-      if (!likeness.isMri) {
-        throw new UploadError(`This does not look like a brain MRI slice: ${likeness.reason}. Upload an axial FLAIR slice.`, 422);
-      }
+      // the guard sees the colours as sent: the layered reading when there is one
+      const guard = await judgeUpload(boxed[readings.includes('layered') ? readings.indexOf('layered') : 0], box, upload.force);
+      if (guard.verdict === 'refused' || (guard.verdict === 'not-mri' && !guard.forced)) throw new NotBrainMriError(refusalMessage(guard), guard);
       const input = new Float32Array(readings.length * 3 * size * size);
       boxed.forEach((pixels, i) => toModelInput(pixels, model.manifest.normalisation, undefined, input.subarray(i * 3 * size * size, (i + 1) * 3 * size * size)));
-      return { flair, box, readings, pixelsByReading, input, decodeMs: decoded - decodeStarted, preprocessMs: performance.now() - decoded };
+      return { flair, box, readings, pixelsByReading, input, guard, decodeMs: decoded - decodeStarted, preprocessMs: performance.now() - decoded - guard.ms };
     });
 
     let inferenceMs = 0;
@@ -138,9 +148,13 @@ export async function analyzeSlice(upload: SliceUpload, options: { memory?: Rese
       alternative: results[1] ?? null,
       threshold: model.manifest.thresholds.slice,
       model: { name: model.manifest.model.name, version: model.manifest.model.version },
+      guard,
+      warning: guardWarning(guard),
+      note: visibleBrainShare(pixelsByReading[0]) < VISIBLE_SHARE ? NO_BRAIN_NOTE : null,
       timingsMs: {
         decode: decodeMs,
         preprocess: preprocessMs,
+        guard: guard.ms,
         inference: inferenceMs,
         postprocess: finished - inferred,
         total: finished - started,

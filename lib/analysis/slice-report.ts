@@ -1,6 +1,7 @@
 import { countOn, overlayRgba, thresholdMask } from '../imaging/overlay';
 import { displayPng, encodePng, resizeGrey } from '../imaging/raster';
 import type { ReadingResult, SliceAnalysis } from './analyze-slice';
+import type { GuardReport } from './mri-guard';
 import { flairChannel, readingDescriptions } from './readings';
 
 // The analysis as the API sends it and as the result page shows it.
@@ -21,6 +22,20 @@ function readingBody(result: ReadingResult, width: number, height: number) {
     brainAreaPx: result.brainAreaPx,
     tumourShareOfBrain: result.tumourShareOfBrain,
     maskPng: result.mask ? maskPngBase64(result.mask, width, height) : null,
+  };
+}
+
+/** The guard's answer as a program reads it, on every 200 and 422 of the slice API. */
+export function guardBody(report: GuardReport) {
+  return {
+    verdict: report.verdict,
+    score: report.score,
+    scores: report.scores,
+    reason: report.reason,
+    overrulable: report.overrulable,
+    forced: report.forced,
+    thresholds: report.thresholds,
+    model: report.model,
   };
 }
 
@@ -45,6 +60,9 @@ export async function sliceApiBody(analysis: SliceAnalysis) {
       : null,
     image: { width, height, pixelSpacingMm: analysis.pixelSpacingMm },
     model: analysis.model,
+    warning: analysis.warning,
+    note: analysis.note,
+    guard: guardBody(analysis.guard),
     timingsMs: analysis.timingsMs,
   };
 }
@@ -70,6 +88,10 @@ export interface SliceView {
   result: ReadingView;
   alternative: ReadingView | null;
   model: { name: string; version: string };
+  warning: string | null;
+  note: string | null;
+  /** What the guard saw, in a sentence. */
+  guardReason: string;
   totalMs: number;
   inferenceMs: number;
 }
@@ -112,6 +134,9 @@ export async function sliceView(analysis: SliceAnalysis): Promise<SliceView> {
     result,
     alternative,
     model: analysis.model,
+    warning: analysis.warning,
+    note: analysis.note,
+    guardReason: analysis.guard.reason,
     totalMs: analysis.timingsMs.total,
     inferenceMs: analysis.timingsMs.inference,
   };

@@ -1,6 +1,8 @@
-import { ModelUnavailableError, ServerBusyError, UploadError } from '../errors';
+import { guardBody } from '../analysis/slice-report';
+import { ModelUnavailableError, NotBrainMriError, ServerBusyError, UploadError } from '../errors';
 
-// JSON answers for the API: every error is {"error": "<message for a person>"} with its status.
+// JSON answers for the API: every error is {"error": "<message for a person>"} with its status; the guard's 422 adds
+// {"guard": {...}} so that a program can decide whether to send the picture again with force=true.
 
 export const noStore = { 'Cache-Control': 'no-store' };
 
@@ -9,6 +11,7 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 }
 
 export function errorResponse(error: unknown): Response {
+  if (error instanceof NotBrainMriError) return json({ error: error.message, guard: guardBody(error.guard) }, error.status);
   if (error instanceof UploadError) return json({ error: error.message }, error.status);
   if (error instanceof ServerBusyError) return json({ error: error.message }, 503, { 'Retry-After': String(error.retryAfterSeconds) });
   if (error instanceof ModelUnavailableError) {

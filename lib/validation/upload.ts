@@ -34,6 +34,9 @@ const sliceSchema = z
     t1: uploadedFile.optional(),
     t1c: uploadedFile.optional(),
     reading: z.enum(['auto', 'grayscale', 'layered'], { message: 'Choose how to read the colour channels.' }).default('auto'),
+    // a ticked checkbox sends "on"; a program sends force=true
+    force: z.enum(['true', 'on', '1', 'false', 'off', '0', ''], { message: 'force must be true or false.' }).optional()
+      .transform((value) => value === 'true' || value === 'on' || value === '1'),
   })
   .superRefine((value, ctx) => {
     requireFile(value.flair, 'Choose a FLAIR image to analyse.', ctx);
@@ -62,13 +65,14 @@ export interface SliceFields {
   t1?: UploadedFile;
   t1c?: UploadedFile;
   reading?: string;
+  force?: string;
 }
 
 export async function parseSliceUpload(fields: SliceFields): Promise<SliceUpload> {
   const parsed = sliceSchema.safeParse(fields);
   if (!parsed.success) throw firstProblem(parsed.error);
-  const { flair, t1, t1c, reading } = parsed.data;
-  return { flair: await flair!.read(), t1: await t1?.read(), t1c: await t1c?.read(), reading };
+  const { flair, t1, t1c, reading, force } = parsed.data;
+  return { flair: await flair!.read(), t1: await t1?.read(), t1c: await t1c?.read(), reading, force };
 }
 
 export interface VolumeFields {

@@ -1,3 +1,4 @@
+import { loadGuardModel } from '@/lib/model/guard-model';
 import { loadTumourModel } from '@/lib/model/tumour-model';
 import { analysisQueue } from '@/lib/analysis/work-queue';
 import { eventLoopDelay } from '@/lib/http/event-loop';
@@ -6,10 +7,10 @@ import { errorResponse, json } from '@/lib/http/responses';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-/** 200 once the model is loaded; 503 with the reason while it cannot be. */
+/** 200 once the models (the tumour model and the guard) are loaded; 503 with the reason while they cannot be. */
 export async function GET(): Promise<Response> {
   try {
-    const model = await loadTumourModel();
+    const [model] = await Promise.all([loadTumourModel(), loadGuardModel()]);
     return json({ status: 'ok', model: { name: model.manifest.model.name, version: model.manifest.model.version }, queued: analysisQueue.size, eventLoopDelay: eventLoopDelay() });
   } catch (error) {
     return errorResponse(error);

@@ -54,6 +54,12 @@ function ReadingPanel({ view, reading, headingLevel }: { view: SliceView; readin
 export default function SliceResult({ view }: { view: SliceView }) {
   return (
     <section aria-label="Result" data-testid="result" className="space-y-6 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+      {view.warning && (
+        <p role="note" data-testid="guard-warning" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm font-medium text-amber-900">
+          Warning: {view.warning}
+        </p>
+      )}
+      {view.note && <p data-testid="no-brain-note" className="rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm text-slate-700">{view.note}</p>}
       <ReadingPanel view={view} reading={view.result} headingLevel="h2" />
       {view.alternative && (
         <details className="rounded-md border border-slate-200 p-4">
@@ -64,7 +70,7 @@ export default function SliceResult({ view }: { view: SliceView }) {
         </details>
       )}
       <p className="text-xs text-slate-500">
-        Analysed in {Math.round(view.totalMs)} ms (model {Math.round(view.inferenceMs)} ms). A research tool: not a diagnosis.
+        Analysed in {Math.round(view.totalMs)} ms (model {Math.round(view.inferenceMs)} ms). The guard: {view.guardReason}. A research tool: not a diagnosis.
       </p>
       <a href="/predict" className="inline-block rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50">
         Analyse another image

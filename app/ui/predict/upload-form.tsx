@@ -1,9 +1,10 @@
 'use client';
 
-import { useActionState } from 'react';
+import { startTransition, useActionState, useRef } from 'react';
 import FileField from '@/app/ui/file-field';
 import { useSizeCheck } from '@/app/ui/use-size-check';
 import { analyzeSliceAction, type AnalyzeState } from '@/app/predict/actions';
+import AnalyseAnyway from './analyse-anyway';
 import SubmitButton from './submit-button';
 
 const ACCEPT = 'image/png,image/jpeg,image/tiff,image/webp,.png,.jpg,.jpeg,.tif,.tiff,.webp,.dcm,.dicom,application/dicom';
@@ -11,11 +12,26 @@ const ACCEPT = 'image/png,image/jpeg,image/tiff,image/webp,.png,.jpg,.jpeg,.tif,
 export default function UploadForm({ maxBytes }: { maxBytes: number }) {
   const [state, formAction] = useActionState<AnalyzeState, FormData>(analyzeSliceAction, { status: 'idle' });
   const [clientError, checkSize] = useSizeCheck(['flair', 't1', 't1c'], maxBytes);
+  // the last submission, so that "Analyse anyway" can send the same files again (React clears the form after an action)
+  const lastSubmission = useRef<FormData | null>(null);
 
-  const message = clientError ?? (state.status === 'error' ? state.message : null);
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    checkSize(event);
+    if (!event.defaultPrevented) lastSubmission.current = new FormData(event.currentTarget);
+  }
+
+  function analyseAnyway() {
+    const again = lastSubmission.current;
+    if (!again) return;
+    again.set('force', 'true');
+    startTransition(() => formAction(again));
+  }
+
+  const flagged = !clientError && state.status === 'error' && state.overrulable ? state.message : null;
+  const message = clientError ?? (state.status === 'error' && !flagged ? state.message : null);
   return (
     <div className="space-y-8">
-      <form action={formAction} onSubmit={checkSize} className="space-y-5 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+      <form action={formAction} onSubmit={onSubmit} className="space-y-5 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <FileField name="flair" label="FLAIR slice (required)" hint="PNG, JPEG, TIFF or WebP, grey or colour, or one DICOM image (.dcm); up to 10 MB." required accept={ACCEPT} />
         <details className="rounded-md border border-slate-200 p-3">
           <summary className="cursor-pointer text-sm font-medium text-slate-800">Add T1 and T1c images of the same slice (optional)</summary>
@@ -35,6 +51,7 @@ export default function UploadForm({ maxBytes }: { maxBytes: number }) {
         <SubmitButton idle="Analyse slice" pending="Analysing…" />
         <div aria-live="polite" role="status">
           {message && <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="upload-error">{message}</p>}
+          {flagged && <AnalyseAnyway message={flagged} onAnalyseAnyway={lastSubmission.current ? analyseAnyway : null} />}
         </div>
       </form>
       {state.status === 'done' && state.result}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { InferenceSession } from 'onnxruntime-node';
+import { z } from 'zod';
+import { ModelUnavailableError } from '../errors';
+import { modelsDirectory } from '../manifest';
+
+// The guard's classifier (models/guard.onnx, written by training/guard_train.py with models/guard.json). Like
+// tumour-model.ts, the only other module that imports onnxruntime-node: callers get probabilities, never tensors.
+
+const guardManifestSchema = z.object({
+  model: z.object({ name: z.string(), version: z.string(), file: z.string(), sha256: z.string(), bytes: z.number() }),
+  input: z.object({ name: z.string(), shape: z.tuple([z.string(), z.literal(3), z.number(), z.number()]), scale: z.number() }),
+  output: z.object({ name: z.string(), classes: z.tuple([z.literal('axial-flair'), z.literal('other-mri'), z.literal('not-mri')]) }),
+  thresholds: z.object({ notMri: z.number(), otherMri: z.number() }),
+  metrics: z.record(z.string(), z.any()).default({}),
+});
+
+export type GuardManifest = z.infer<typeof guardManifestSchema>;
+
+/** How likely the picture is each kind of thing; the three add up to 1. */
+export interface GuardScores {
+  axialFlair: number;
+  otherMri: number;
+  notMri: number;
+}
+
+export interface GuardModel {
+  manifest: GuardManifest;
+  /** Side of the square input (64): the model square averaged over cells. */
+  inputSize: number;
+  classify(input: Float32Array): Promise<GuardScores>;
+}
+
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
+export function readGuardManifest(directory = modelsDirectory()): GuardManifest {
+  const file = path.join(directory, 'guard.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ModelUnavailableError(`No guard manifest at ${file}. Train and export it (training/guard_train.py) or set MODELS_DIR.`);
+  }
+  const parsed = guardManifestSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new ModelUnavailableError(`models/guard.json does not match the expected contract: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+async function createGuardModel(directory: string): Promise<GuardModel> {
+  const manifest = readGuardManifest(directory);
+  const file = path.join(directory, manifest.model.file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    throw new ModelUnavailableError(`The guard model ${file} named in models/guard.json is missing.`);
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== manifest.model.sha256) {
+    throw new ModelUnavailableError(`${file} does not match the sha256 in models/guard.json; re-export the guard.`);
+  }
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(bytes, {
+    // 3 M multiply-adds: one thread is quicker than waking a second one
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+  } satisfies InferenceSession.SessionOptions);
+  const size = manifest.input.shape[2];
+  return {
+    manifest,
+    inputSize: size,
+    async classify(input) {
+      const outputs = await session.run({ [manifest.input.name]: new ort.Tensor('float32', input, [1, 3, size, size]) });
+      const probabilities = outputs[manifest.output.name].data as Float32Array;
+      const scores = { axialFlair: probabilities[0], otherMri: probabilities[1], notMri: probabilities[2] };
+      for (const tensor of Object.values(outputs)) tensor.dispose();
+      return scores;
+    },
+  };
+}
+
+const globalForGuard = globalThis as unknown as { __guardModel?: Promise<GuardModel> };
+
+/** One guard session per process, created on first use; concurrent first requests share the load. */
+export function loadGuardModel(): Promise<GuardModel> {
+  globalForGuard.__guardModel ??= createGuardModel(modelsDirectory()).catch((error) => {
+    globalForGuard.__guardModel = undefined; // a fixed deployment can retry
+    throw error;
+  });
+  return globalForGuard.__guardModel;
+}

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { analyzeSlice } from '../lib/analysis/analyze-slice';
+import { NotBrainMriError } from '../lib/errors';
+
+// The guard with the committed models, on the e2e fixtures: what a person sending these pictures gets.
+
+const fixture = (name: string) => new Uint8Array(readFileSync(path.join(process.cwd(), 'e2e', 'fixtures', name)));
+const slice = (flair: Uint8Array, force = false) => analyzeSlice({ flair, reading: 'auto', force });
+
+async function flagged(flair: Uint8Array, force = false): Promise<NotBrainMriError> {
+  try {
+    await slice(flair, force);
+  } catch (error) {
+    assert.ok(error instanceof NotBrainMriError, String(error));
+    assert.equal(error.status, 422);
+    return error;
+  }
+  assert.fail('the picture was answered');
+}
+
+test('a tumour slice cropped tightly to the skull is answered Tumor, with no warning', async () => {
+  const analysis = await slice(fixture('tumour-tight-crop.png'));
+  assert.equal(analysis.result.label, 'Tumor');
+  assert.equal(analysis.guard.verdict, 'axial-flair');
+  assert.equal(analysis.warning, null);
+});
+
+test('a planet on black is flagged as not MRI with its score, and can be analysed anyway', async () => {
+  const error = await flagged(fixture('not-mri-planet.jpg'));
+  assert.equal(error.guard.verdict, 'not-mri');
+  assert.equal(error.guard.overrulable, true);
+  assert.ok(error.guard.score! >= error.guard.thresholds.notMri);
+  assert.match(error.message, /does not look like a brain MRI slice/);
+  const forced = await slice(fixture('not-mri-planet.jpg'), true);
+  assert.equal(forced.guard.forced, true);
+  assert.match(forced.warning!, /means nothing unless it is one/);
+});
+
+test('one flat colour is refused for certain: force does not overrule it', async () => {
+  const black = new Uint8Array(await sharp({ create: { width: 256, height: 256, channels: 3, background: '#000000' } }).png().toBuffer());
+  const error = await flagged(black, true);
+  assert.equal(error.guard.verdict, 'refused');
+  assert.equal(error.guard.overrulable, false);
+  assert.match(error.message, /one flat colour/);
+});
+
+test('a T1c slice is answered with the warning that the model reads axial FLAIR', async () => {
+  const analysis = await slice(fixture('t1c-slice.png'));
+  assert.equal(analysis.guard.verdict, 'other-mri');
+  assert.match(analysis.warning!, /trained on axial FLAIR/);
+});
+
+test('a blank end-of-scan slice is an MRI with nothing in it: No Tumor and a note', async () => {
+  const analysis = await slice(fixture('blank-end-slice.png'));
+  assert.equal(analysis.result.label, 'No Tumor');
+  assert.match(analysis.note!, /No brain is visible/);
+});
+
+test('the two tumour fixtures are answered as before, as axial FLAIR', async () => {
+  for (const name of ['tumour-flair.png', 'tumour-layered.png']) {
+    const analysis = await slice(fixture(name));
+    assert.equal(analysis.result.label, 'Tumor');
+    assert.equal(analysis.guard.verdict, 'axial-flair');
+  }
+});

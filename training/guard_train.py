@@ -1,0 +1,185 @@
+"""Train the guard, choose its thresholds on validation pictures, and export models/guard.onnx with models/guard.json.
+
+    nice -n 10 /usr/bin/python3 training/guard_train.py --dataset training/cache/guard-dataset.npz --out training/runs/guard
+    nice -n 10 /usr/bin/python3 training/guard_train.py --export-only    # thresholds on --val and export from last.pt
+
+Thresholds (validation only: LGG VAL patients and the corpus's `val` part, --val built by guard_dataset.py --val-only):
+`notMri` is the lowest not-MRI probability that flags at most --max-flagged-axial of validation axial FLAIR slices with
+visible brain; `otherMri` likewise for the warning, with --max-warned-axial. The measured rates on held-out pictures come from scripts/measure-mri-likeness.ts.
+"""
+import argparse
+import hashlib
+import json
+import os
+import random
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from guard_model import CELL, CLASSES, INPUT_SIZE, GuardNet, multiply_adds
+from guard_real import VISIBLE_SHARE
+
+AXIAL, OTHER, NOT_MRI = range(3)
+
+
+def to_tensor(x_u8):
+    return torch.from_numpy(x_u8).permute(0, 3, 1, 2).float() / 255
+
+
+def batches(x, y, size, rng):
+    order = list(range(len(x)))
+    rng.shuffle(order)
+    for start in range(0, len(order), size):
+        idx = order[start:start + size]
+        xb = to_tensor(x[idx])
+        flip = torch.rand(len(idx)) < 0.5  # left-right mirror: either hemisphere may be on either side
+        xb[flip] = xb[flip].flip(3)
+        gain = torch.empty(len(idx), 1, 1, 1).uniform_(0.8, 1.2)
+        # colour balance differs between exports and viewers: half the pictures get their own gain and gamma per channel
+        jitter = (torch.rand(len(idx), 1, 1, 1) < 0.5).float()
+        channel_gain = 1 + jitter * torch.empty(len(idx), 3, 1, 1).uniform_(-0.5, 0.5)
+        channel_gamma = torch.exp(jitter * torch.empty(len(idx), 3, 1, 1).uniform_(-0.4, 0.4))
+        yield (xb.clamp(1e-4, 1) ** channel_gamma * channel_gain * gain).clamp(0, 1), torch.from_numpy(y[idx])
+
+
+def probabilities(model, x, size=512):
+    model.eval()
+    out = []
+    with torch.no_grad():
+        for start in range(0, len(x), size):
+            out.append(F.softmax(model(to_tensor(x[start:start + size])), 1))
+    return torch.cat(out).numpy()
+
+
+def threshold_for(scores, max_share):
+    """The lowest threshold that lets at most max_share of these scores reach it (and never below 0.5)."""
+    ranked = np.sort(scores)[::-1]
+    allowed = int(np.floor(max_share * len(ranked)))
+    return float(max(0.5, ranked[allowed] + 1e-6 if allowed < len(ranked) else 0.5))
+
+
+def choose_thresholds(p, y, kind, visible, args):
+    axial = (y == AXIAL) & (visible >= VISIBLE_SHARE)
+    not_mri = float(threshold_for(p[axial, NOT_MRI], args.max_flagged_axial))
+    kept = axial & (p[:, NOT_MRI] < not_mri)
+    other = float(threshold_for(p[kept, OTHER], args.max_warned_axial))
+    flagged = p[:, NOT_MRI] >= not_mri
+    warned = ~flagged & (p[:, OTHER] >= other)
+    report = {"axial_visible_n": int(axial.sum()), "axial_visible_flagged": float(flagged[axial].mean()),
+              "axial_visible_warned": float(warned[axial].mean()), "not_mri_n": int((y == NOT_MRI).sum()),
+              "not_mri_flagged": float(flagged[y == NOT_MRI].mean())}
+    for k in sorted(set(kind[y == OTHER])):
+        sel = (kind == k) & (visible >= VISIBLE_SHARE)
+        report[f"{k}_warned"] = float(warned[sel].mean()) if sel.any() else None
+    return {"notMri": not_mri, "otherMri": other}, report
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", default="training/cache/guard-dataset.npz", help="(default: %(default)s)")
+    parser.add_argument("--out", default="training/runs/guard", help="run folder (default: %(default)s)")
+    parser.add_argument("--models", default="models", help="where guard.onnx and guard.json go (default: %(default)s)")
+    parser.add_argument("--version", default="1.0.0", help="(default: %(default)s)")
+    parser.add_argument("--epochs", type=int, default=10, help="(default: %(default)s)")
+    parser.add_argument("--batch", type=int, default=128, help="(default: %(default)s)")
+    parser.add_argument("--lr", type=float, default=3e-3, help="(default: %(default)s)")
+    parser.add_argument("--width", type=int, default=16, help="channels of the first stage (default: %(default)s)")
+    parser.add_argument("--threads", type=int, default=2, help="(default: %(default)s)")
+    parser.add_argument("--max-flagged-axial", type=float, default=0.001, help="(default: %(default)s)")
+    parser.add_argument("--max-warned-axial", type=float, default=0.005, help="(default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=7, help="(default: %(default)s)")
+    parser.add_argument("--val", default="training/cache/guard-val.npz", help="validation arrays for the thresholds (default: %(default)s)")
+    parser.add_argument("--init", default=None, help="start from these weights (a last.pt) instead of from scratch")
+    parser.add_argument("--export-only", action="store_true", help="load <out>/last.pt, choose thresholds on --val, export")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+    if args.export_only:
+        return export_from_checkpoint(args)
+    json.dump(vars(args), open(os.path.join(args.out, "args.json"), "w"), indent=1)
+
+    data = np.load(args.dataset)
+    x, y = data["train_x"], data["train_y"]
+    counts = np.bincount(y, minlength=3)
+    weights = torch.tensor(counts.sum() / (3 * counts), dtype=torch.float32)
+    model = GuardNet(args.width)
+    if args.init:
+        model.load_state_dict(torch.load(args.init))
+    optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    steps = args.epochs * int(np.ceil(len(x) / args.batch))
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=args.lr, total_steps=steps, pct_start=0.15)
+    log = open(os.path.join(args.out, "log.jsonl"), "w")
+    for epoch in range(args.epochs):
+        model.train()
+        started, total, n = time.time(), 0.0, 0
+        for xb, yb in batches(x, y, args.batch, rng):
+            loss = F.cross_entropy(model(xb), yb, weight=weights)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            total, n = total + float(loss) * len(yb), n + len(yb)
+        p = probabilities(model, data["val_x"])
+        thresholds, report = choose_thresholds(p, data["val_y"], data["val_kind"], data["val_visible"], args)
+        entry = {"epoch": epoch + 1, "loss": total / n, "seconds": round(time.time() - started), **thresholds, **report}
+        print(json.dumps(entry), flush=True)
+        log.write(json.dumps(entry) + "\n")
+        log.flush()
+        torch.save(model.state_dict(), os.path.join(args.out, "last.pt"))
+    export_from_checkpoint(args, model)
+
+
+def export_from_checkpoint(args, model=None):
+    if model is None:
+        model = GuardNet(args.width)
+        model.load_state_dict(torch.load(os.path.join(args.out, "last.pt")))
+    val = np.load(args.val)
+    p = probabilities(model, val["val_x"])
+    thresholds, report = choose_thresholds(p, val["val_y"], val["val_kind"], val["val_visible"], args)
+    for family in sorted({k.split(" ", 1)[1] for k in val["val_kind"] if k.startswith("axial") and " " in k}):
+        sel = np.array([k.endswith(" " + family) for k in val["val_kind"]]) & (val["val_visible"] >= VISIBLE_SHARE)
+        report[f"axial {family} flagged"] = float((p[sel, NOT_MRI] >= thresholds["notMri"]).mean())
+    json.dump({**thresholds, **report}, open(os.path.join(args.out, "thresholds.json"), "w"), indent=1)
+    print(json.dumps({**thresholds, **report}))
+    export(model, thresholds, report, args)
+
+
+class WithSoftmax(torch.nn.Module):
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, image):
+        return F.softmax(self.net(image), 1)
+
+
+def export(model, thresholds, report, args):
+    model.eval()
+    file = os.path.join(args.models, "guard.onnx")
+    torch.onnx.export(WithSoftmax(model), torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE), file, input_names=["image"],
+                      output_names=["probabilities"], dynamic_axes={"image": {0: "batch"}, "probabilities": {0: "batch"}}, opset_version=13)
+    data = open(file, "rb").read()
+    split = json.load(open(os.path.join(os.path.dirname(__file__), "guard-corpus-split.json")))
+    manifest = {
+        "model": {"name": "mri-guard", "version": args.version, "file": "guard.onnx", "sha256": hashlib.sha256(data).hexdigest(),
+                  "bytes": len(data), "parameters": sum(p.numel() for p in model.parameters()), "multiplyAdds": multiply_adds(model),
+                  "architecture": "5 strided 3x3 conv + BN + ReLU stages, global mean, linear (training/guard_model.py)"},
+        "input": {"name": "image", "shape": ["batch", 3, INPUT_SIZE, INPUT_SIZE], "channels": ["R", "G", "B"], "scale": 1 / 255,
+                  "preparation": f"the upload letterboxed into the {INPUT_SIZE * CELL} square, the mean of each {CELL}x{CELL} cell"},
+        "output": {"name": "probabilities", "classes": CLASSES},
+        "thresholds": thresholds,
+        "metrics": {"validation": report},
+        "split": {"lggTrain": "training/data.py split_patients(seed=7)['train']", "lggValidation": "split_patients(seed=7)['val'] (thresholds)",
+                  "bratsTrain": ["brats_2013_pat0001_1", "brats_2013_pat0003_1"], "corpus": "training/guard-corpus-split.json",
+                  "corpusRule": split["rule"]},
+    }
+    json.dump(manifest, open(os.path.join(args.models, "guard.json"), "w"), indent=1)
+    print(json.dumps(manifest["thresholds"]), file.replace(os.sep, "/"), len(data), "bytes")
+
+
+if __name__ == "__main__":
+    main()
