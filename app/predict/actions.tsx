@@ -2,6 +2,7 @@
 
 import type { ReactNode } from 'react';
 import { analyzeSlice } from '@/lib/analysis/analyze-slice';
+import { memoryBudget } from '@/lib/analysis/memory-budget';
 import { sliceView } from '@/lib/analysis/slice-report';
 import { messageForPerson, NotBrainMriError } from '@/lib/errors';
 import { formFile, parseSliceUpload } from '@/lib/validation/upload';
@@ -15,18 +16,22 @@ export type AnalyzeState =
 
 /** The upload form's action: validate, analyse, and render the result on the server. */
 export async function analyzeSliceAction(_previous: AnalyzeState, formData: FormData): Promise<AnalyzeState> {
+  const memory = memoryBudget.reserve();
   try {
+    const files = { flair: formFile(formData, 'flair'), t1: formFile(formData, 't1'), t1c: formFile(formData, 't1c') };
+    // Next has read the form into memory before this runs; it and our copy of it count from here
+    memory.grow(2 * Object.values(files).reduce((n, file) => n + (file?.size ?? 0), 0));
     const upload = await parseSliceUpload({
-      flair: formFile(formData, 'flair'),
-      t1: formFile(formData, 't1'),
-      t1c: formFile(formData, 't1c'),
+      ...files,
       reading: (formData.get('reading') as string | null) ?? undefined,
       force: (formData.get('force') as string | null) ?? undefined,
     });
-    const view = await sliceView(await analyzeSlice(upload));
+    const view = await sliceView(await analyzeSlice(upload, { memory }));
     return { status: 'done', result: <SliceResult view={view} /> };
   } catch (error) {
     if (error instanceof NotBrainMriError && error.guard.overrulable) return { status: 'error', message: error.message, overrulable: true };
     return { status: 'error', message: messageForPerson(error) };
+  } finally {
+    memory.release();
   }
 }

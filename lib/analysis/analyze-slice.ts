@@ -10,6 +10,7 @@ import { letterboxPixels, resizeGrey } from '../imaging/raster';
 import { loadTumourModel, type SlicePrediction, type TumourModel } from '../model/tumour-model';
 import { guardWarning, judgeUpload, refusalMessage, type GuardReport } from './mri-guard';
 import { chooseReadings, channelsFor, flairChannel, type Reading, type ReadingChoice } from './readings';
+import { tumourDrawing } from './decision';
 import type { Reservation } from './memory-budget';
 import { analysisQueue, WorkQueue } from './work-queue';
 
@@ -83,19 +84,19 @@ function brainArea(flair: Uint8Array, foregroundMin: number): number {
 async function toResult(
   model: TumourModel, reading: Reading, prediction: SlicePrediction, pixels: Uint8Array, box: Letterbox, image: DecodedImage,
 ): Promise<ReadingResult> {
-  const { thresholds, labels, normalisation } = model.manifest;
-  const isTumour = prediction.sliceProbability >= thresholds.slice;
+  const { labels, normalisation } = model.manifest;
+  const drawing = tumourDrawing(prediction, model.manifest);
   const brainAreaPx = brainArea(flairChannel(pixels), normalisation.foregroundMin);
   let mask: Uint8Array | null = null;
-  if (isTumour) {
-    const probability = await resizeGrey(cropToImage(prediction.maskProbability, box), box.width, box.height, image.width, image.height);
-    mask = thresholdMask(probability, thresholds.mask);
+  if (drawing) {
+    const probability = await resizeGrey(cropToImage(drawing.map, box), box.width, box.height, image.width, image.height);
+    mask = thresholdMask(probability, drawing.threshold);
   }
   const tumourAreaPx = mask ? countOn(mask) : 0;
   const spacing = image.pixelSpacingMm;
   return {
     reading,
-    label: (isTumour ? labels.positive : labels.negative) as TumourLabel,
+    label: (drawing ? labels.positive : labels.negative) as TumourLabel,
     probability: prediction.sliceProbability,
     mask,
     tumourAreaPx,
