@@ -44,6 +44,9 @@ test('patient tags never appear in answers, messages, pages, mask headers or the
   expect(zipped.text).toContain('"seriesNumber":5');
   const single = new FormData();
   single.append('flair', new Blob([new Uint8Array(tagged()[3])]), 'slice.dcm');
+  const guarded = await post('/api/predict', single); // the synthetic head is no real MRI: the guard's 422 is an answer too
+  expect(guarded.status).toBe(422);
+  single.append('force', 'true');
   expect((await post('/api/predict', single)).status).toBe(200);
 
   // refused: every kind of refusal that names something about the series

@@ -1,6 +1,9 @@
 import { ServerBusyError, UploadError } from '../errors';
 import { megabytes } from '../format';
 import { MEMORY_BUDGET_BYTES, RETRY_AFTER_SECONDS } from '../limits';
+import { collectGarbage } from './collect-garbage';
+
+const LARGE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Requests are admitted by the memory they will hold, not by their number: a request reserves its body as it arrives
@@ -52,6 +55,8 @@ export class MemoryBudget {
   /** @internal */
   give(bytes: number): void {
     this.used = Math.max(0, this.used - bytes);
+    // the bytes given back are still allocated until V8 collects them: do that before a waiter allocates its own
+    if (this.waiting.length && bytes >= LARGE_BYTES) collectGarbage();
     // hand the room to the waiters in order, as long as the first of them fits
     while (this.waiting.length && this.used + this.waiting[0].bytes <= this.totalBytes) {
       const next = this.waiting.shift()!;
