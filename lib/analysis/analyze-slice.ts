@@ -49,6 +49,8 @@ export interface SliceAnalysis {
   pixelSpacingMm: [number, number] | null;
   /** Interleaved T1, FLAIR, T1c pixels of the primary reading, for pictures of the result. */
   pixels: Uint8Array;
+  /** Its FLAIR channel alone (a grey reading is shown as this). */
+  flair: Uint8Array;
   result: ReadingResult;
   alternative: ReadingResult | null;
   threshold: number;
@@ -82,11 +84,11 @@ function brainArea(flair: Uint8Array, foregroundMin: number): number {
 }
 
 async function toResult(
-  model: TumourModel, reading: Reading, prediction: SlicePrediction, pixels: Uint8Array, box: Letterbox, image: DecodedImage,
+  model: TumourModel, reading: Reading, prediction: SlicePrediction, flair: Uint8Array, box: Letterbox, image: DecodedImage,
 ): Promise<ReadingResult> {
   const { labels, normalisation } = model.manifest;
   const drawing = tumourDrawing(prediction, model.manifest);
-  const brainAreaPx = brainArea(flairChannel(pixels), normalisation.foregroundMin);
+  const brainAreaPx = brainArea(flair, normalisation.foregroundMin);
   let mask: Uint8Array | null = null;
   if (drawing) {
     const probability = await resizeGrey(cropToImage(drawing.map, box), box.width, box.height, image.width, image.height);
@@ -138,13 +140,15 @@ export async function analyzeSlice(upload: SliceUpload, options: { memory?: Rese
     });
     const inferred = performance.now();
 
-    const results = await Promise.all(readings.map((reading, i) => toResult(model, reading, predictions[i], pixelsByReading[i], box, flair)));
+    const flairs = pixelsByReading.map(flairChannel);
+    const results = await Promise.all(readings.map((reading, i) => toResult(model, reading, predictions[i], flairs[i], box, flair)));
     const finished = performance.now();
     return {
       width: flair.width,
       height: flair.height,
       pixelSpacingMm: flair.pixelSpacingMm,
       pixels: pixelsByReading[0],
+      flair: flairs[0],
       result: results[0],
       alternative: results[1] ?? null,
       threshold: model.manifest.thresholds.slice,

@@ -15,6 +15,7 @@ import type { GeometrySource, ScalarVolume, VoxelType } from '../volume/scalar-v
 import { sliceGrid, type SliceGrid } from '../volume/slices';
 import { TumourMask } from '../volume/tumour-mask';
 import { tumourDrawing } from './decision';
+import { interleave } from './readings';
 import type { Reservation } from './memory-budget';
 import { analysisQueue } from './work-queue';
 
@@ -94,13 +95,7 @@ function boxedSlice(run: Run, index: number): Uint8Array {
   const area = box.size * box.size;
   const flair = run.toBox(run.flair(index, plane), new Uint8Array(area));
   const t1c = run.t1c ? run.toBox(run.t1c(index, plane), new Uint8Array(area)) : flair;
-  const pixels = new Uint8Array(area * 3);
-  for (let i = 0; i < area; i++) {
-    pixels[i * 3] = flair[i];
-    pixels[i * 3 + 1] = flair[i];
-    pixels[i * 3 + 2] = t1c[i];
-  }
-  return pixels;
+  return interleave(flair, flair, t1c); // a missing T1 is FLAIR, as in training
 }
 
 function batchInput(run: Run, indices: number[]): Float32Array {

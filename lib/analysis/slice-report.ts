@@ -2,7 +2,7 @@ import { countOn, overlayRgba, thresholdMask } from '../imaging/overlay';
 import { displayPng, encodePng, resizeGrey } from '../imaging/raster';
 import type { ReadingResult, SliceAnalysis } from './analyze-slice';
 import type { GuardReport } from './mri-guard';
-import { flairChannel, readingDescriptions } from './readings';
+import { readingDescriptions } from './readings';
 
 // The analysis as the API sends it and as the result page shows it.
 
@@ -99,7 +99,9 @@ export interface SliceView {
 async function readingView(result: ReadingResult, analysis: SliceAnalysis, displayWidth: number, displayHeight: number): Promise<ReadingView> {
   let overlaySrc: string | null = null;
   if (result.mask && countOn(result.mask) > 0) {
-    const small = thresholdMask(await resizeGrey(result.mask, analysis.width, analysis.height, displayWidth, displayHeight), 0.5);
+    // shown at its own size unless it is larger than the page shows (the mask was drawn at the upload's size already)
+    const sameSize = displayWidth === analysis.width && displayHeight === analysis.height;
+    const small = sameSize ? result.mask : thresholdMask(await resizeGrey(result.mask, analysis.width, analysis.height, displayWidth, displayHeight), 0.5);
     const png = await encodePng(overlayRgba(small, displayWidth, displayHeight), { width: displayWidth, height: displayHeight, channels: 4 });
     overlaySrc = `data:image/png;base64,${png.toString('base64')}`;
   }
@@ -118,7 +120,7 @@ async function readingView(result: ReadingResult, analysis: SliceAnalysis, displ
 export async function sliceView(analysis: SliceAnalysis): Promise<SliceView> {
   // a slice read as grey is shown as a one-channel PNG: a third of the pixels to encode and to send
   const grey = analysis.result.reading === 'grayscale';
-  const shown = grey ? flairChannel(analysis.pixels) : analysis.pixels;
+  const shown = grey ? analysis.flair : analysis.pixels;
   const display = await displayPng(shown, { width: analysis.width, height: analysis.height, channels: grey ? 1 : 3 }, DISPLAY_MAX_SIDE);
   const [result, alternative] = await Promise.all([
     readingView(analysis.result, analysis, display.width, display.height),

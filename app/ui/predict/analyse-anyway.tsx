@@ -18,13 +18,13 @@ export default function AnalyseAnyway({ message, onAnalyseAnyway }: { message: s
           Analyse anyway
         </button>
       )}
-      <label className="flex items-start gap-2">
-        <input type="checkbox" name="force" value="true" defaultChecked className="mt-0.5" />
-        <span>
-          Analyse anyway: I have checked that this is a brain MRI slice.
-          {!scripted && ' Choose the file again and press “Analyse slice”; uploads are not kept.'}
-        </span>
-      </label>
+      {/* with JavaScript the button does it; a ticked box left in the form would also wave the next, other file through */}
+      {!(scripted && onAnalyseAnyway) && (
+        <label className="flex items-start gap-2">
+          <input type="checkbox" name="force" value="true" defaultChecked className="mt-0.5" />
+          <span>Analyse anyway: I have checked that this is a brain MRI slice. Choose the file again and press “Analyse slice”; uploads are not kept.</span>
+        </label>
+      )}
     </div>
   );
 }
