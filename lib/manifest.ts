@@ -26,7 +26,9 @@ const manifestSchema = z.object({
   labels: z.object({ negative: z.string(), positive: z.string() }),
   thresholds: z.object({ slice: z.number(), mask: z.number() }),
   // how a Tumor slice is drawn (training/decision.py)
-  decision: z.object({ minComponentPx: z.number() }).default({ minComponentPx: 0 }),
+  decision: z.object({ minComponentPx: z.number(), weights: z.array(z.number()).optional(), bias: z.number().optional(), rule: z.string().optional() })
+    .default({ minComponentPx: 0 }),
+  learningCurve: z.array(z.object({ epoch: z.number(), minutes: z.number(), valDiceFlair: z.number() })).default([]),
   metrics: z.record(z.string(), z.any()).default({}),
   split: z.object({ train: z.array(z.string()), val: z.array(z.string()), test: z.array(z.string()) }),
 });

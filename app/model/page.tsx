@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import { readManifest } from '@/lib/manifest';
 import ModelFacts from '@/app/ui/home/model-facts';
+import KnownMisses from '@/app/ui/model/known-misses';
+import ModelDecision from '@/app/ui/model/model-decision';
 import ModelFigures from '@/app/ui/model/model-figures';
 
 export const metadata: Metadata = { title: 'Model card · Brain Tumor Detector' };
@@ -19,7 +21,9 @@ export default function ModelPage() {
         </p>
       </div>
       <ModelFacts manifest={manifest} />
-      <ModelFigures />
+      <ModelDecision manifest={manifest} />
+      <ModelFigures manifest={manifest} />
+      <KnownMisses />
     </div>
   );
 }

@@ -7,7 +7,10 @@ const num = (value: number | undefined, digits = 3) => (value === undefined ? '�
 
 // Every figure here is read from models/manifest.json, written by training/evaluate.py.
 export default function ModelFacts({ manifest }: { manifest: ModelManifest }) {
-  const metrics = manifest.metrics as { test?: { flair?: Figures; all?: Figures; patients?: number; slices?: number }; brats2013?: Figures };
+  const metrics = manifest.metrics as {
+    test?: { flair?: Figures; all?: Figures; patients?: number; slices?: number };
+    brats2013?: Figures & { dice?: number[]; patients?: string[] };
+  };
   const test = metrics.test;
   const rows: Array<[string, (f: Figures) => string]> = [
     ['ROC AUC (slice has tumour)', (f) => num(f.auc)],
@@ -16,6 +19,9 @@ export default function ModelFacts({ manifest }: { manifest: ModelManifest }) {
     ['F1', (f) => num(f.f1)],
     ['Calibration error (ECE)', (f) => num(f.ece)],
     ['Dice per patient, mean', (f) => num(f.dice_mean)],
+    ['Dice per patient, median', (f) => num(f.dice_median)],
+    ['Worst patient with ≥ 1,000 tumour px', (f) => num(f.dice_worst_with_1000px)],
+    ['Label and drawing disagree (slices)', (f) => (f.label_drawing_disagreements === undefined ? '—' : String(f.label_drawing_disagreements))],
   ];
   return (
     <section aria-labelledby="measured" className="space-y-3">
@@ -43,7 +49,9 @@ export default function ModelFacts({ manifest }: { manifest: ModelManifest }) {
       )}
       {metrics.brats2013?.dice_mean !== undefined && (
         <p className="text-sm text-slate-700">
-          Outside test on BRATS 2013 volumes (another scanner, high-grade tumours): whole-tumour Dice {num(metrics.brats2013.dice_mean)}.
+          Outside test on BRATS 2013 volumes it never saw (another scanner, high-grade tumours): whole-tumour Dice
+          {' '}{num(metrics.brats2013.dice_mean)}{metrics.brats2013.dice ? ` (${metrics.brats2013.dice.map((d) => d.toFixed(3)).join(', ')})` : ''}
+          {metrics.brats2013.volume_relative_error_mean !== undefined ? `, tumour volume off by ${pct(metrics.brats2013.volume_relative_error_mean)} on average` : ''}.
         </p>
       )}
     </section>
