@@ -19,7 +19,7 @@ export const MAX_DICOM_FILES = 2000;
 export const MAX_DICOM_FILE_BYTES = 16 * MB;
 export const MAX_ZIP_ENTRIES = 2500;
 // Memory that admitted requests may hold at once (bodies, unpacked volumes, decoded pixels); beyond it, 503.
-export const MEMORY_BUDGET_BYTES = Number(process.env.MEMORY_BUDGET_MB ?? 320) * MB;
+export const MEMORY_BUDGET_BYTES = Number(process.env.MEMORY_BUDGET_MB ?? 288) * MB;
 // A body of declared length waits this long, unread, for room in the budget before the answer is 503.
 export const ADMISSION_WAIT_MS = Number(process.env.ADMISSION_WAIT_S ?? 20) * 1000;
 // Requests that may wait for the model at once; beyond this the server answers 503.
