@@ -30,7 +30,11 @@ const manifestSchema = z.object({
     .default({ minComponentPx: 0 }),
   learningCurve: z.array(z.object({ epoch: z.number(), minutes: z.number(), valDiceFlair: z.number() })).default([]),
   metrics: z.record(z.string(), z.any()).default({}),
-  split: z.object({ train: z.array(z.string()), val: z.array(z.string()), test: z.array(z.string()) }),
+  split: z.object({
+    train: z.array(z.string()), val: z.array(z.string()), test: z.array(z.string()),
+    // BRATS volumes: two trained on, two kept as the outside test
+    volumes_train: z.array(z.string()).default([]), volumes_test: z.array(z.string()).default([]),
+  }),
 });
 
 export type ModelManifest = z.infer<typeof manifestSchema>;

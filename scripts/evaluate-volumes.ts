@@ -33,7 +33,7 @@ function findFile(folder: string, pattern: RegExp): string | undefined {
 
 export async function evaluateVolumes(dir: string, options: VolumeEvaluationOptions = {}): Promise<void> {
   const modalities = options.modalities ?? 'flair';
-  const seen = (readManifest().split as { volumes_train?: string[] }).volumes_train ?? [];
+  const seen = readManifest().split.volumes_train;
   const all = readdirSync(dir).filter((name) => statSync(path.join(dir, name)).isDirectory()).sort();
   const patients = options.includeSeen ? all : all.filter((name) => !seen.some((id) => name.includes(id)));
   console.log(`${patients.length} volumes (${all.length - patients.length} skipped: trained on)`);

@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { readManifest } from '../lib/manifest';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -66,7 +67,7 @@ test('every scan gets one row, bad files become error rows, a stopped run resume
   assert.deepEqual(Object.keys(byFile).sort(), ['head.nii.gz', 'patient-a/flair/#series-7', 'slices/broken.png', 'slices/tumour, "quoted".png', 'truncated.nii.gz']);
 
   const picture = byFile['slices/tumour, "quoted".png'];
-  assert.deepEqual([picture[1], picture[2], picture[7], picture[8]], ['image', 'Tumor', '1.2.0', '']);
+  assert.deepEqual([picture[1], picture[2], picture[7], picture[8]], ['image', 'Tumor', readManifest().model.version, '']);
   assert.ok(Number(picture[5]) > 1000);
   const nifti = byFile['head.nii.gz'], dicom = byFile['patient-a/flair/#series-7'];
   assert.equal(nifti[1], 'nifti');

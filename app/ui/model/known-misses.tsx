@@ -6,7 +6,11 @@ export default function KnownMisses() {
       <ul className="max-w-3xl list-disc space-y-1 pl-5 text-sm text-slate-700">
         <li>Large tumours are drawn too small: the bright core is found, the paler edge of the oedema often is not.</li>
         <li>Small, faint tumours on a few slices, and the first and last slices of a tumour, are often missed entirely.</li>
-        <li>High-grade tumours from other scanners (BRATS) are found, but with a lower Dice than the LGG patients it was trained on; a dark resection cavity after surgery is under-segmented.</li>
+        <li>
+          The outside test is two BRATS volumes (high-grade tumours, another scanner), and they score well; that is too few
+          to promise the same on other scanners. A dark resection cavity after surgery, which the previous model missed on an
+          outside volume, is not in our data: training added synthetic cavities, but no real one has been checked.
+        </li>
         <li>It was trained on axial FLAIR: T1, T1c, sagittal and coronal slices are answered with a warning and are less reliable.</li>
         <li>It is a research model on public data, not a medical device: never use it to decide anything about a patient.</li>
       </ul>

@@ -23,9 +23,10 @@ export default function ModelDecision({ manifest }: { manifest: ModelManifest })
         )}
         <li>The slice is called Tumor when that probability is {(thresholds.slice * 100).toFixed(1)}% or more (best F1 on the validation patients).</li>
         <li>
-          A Tumor slice draws the pixels at {thresholds.mask} or more, in connected parts of at least {decision.minComponentPx} pixels
-          (chosen on the validation patients); if none remain, it draws the mask head&apos;s most confident region (pixels at
-          half its peak or more). A No Tumor slice draws nothing.
+          A Tumor slice draws the pixels at {thresholds.mask} or more
+          {decision.minComponentPx > 1 ? `, in connected parts of at least ${decision.minComponentPx} pixels` : ''} (the smallest part
+          drawn is chosen on the validation patients); if none clears {thresholds.mask}, it draws the mask head&apos;s most
+          confident region (pixels at half its peak or more). A No Tumor slice draws nothing.
         </li>
       </ul>
     </section>
