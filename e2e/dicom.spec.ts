@@ -139,8 +139,14 @@ test('a refusal reaches the page too: a missing slice, named, in Chromium', asyn
   await expect(page.getByTestId('upload-error')).toContainText('is missing a slice between the slices at');
 });
 
+// Made before the tests run: building the series blocks this process for seconds, long enough for the keep-alive socket of
+// an earlier request to expire on the server before undici's own timer (on this blocked loop) could retire it (EPIPE).
+let bratsSlice: Uint8Array;
+test.beforeAll(async () => {
+  bratsSlice = (await bratsSeries())[90];
+});
+
 test('one DICOM image on the slice page and the API: the answer of its PNG, with the area in mm²', async ({ page, baseURL }) => {
-  const bratsSlice = (await bratsSeries())[90];
   const form = new FormData();
   form.append('flair', new Blob([new Uint8Array(bratsSlice)]), 'slice.dcm');
   const response = await fetch(`${baseURL}/api/predict`, { method: 'POST', body: form });

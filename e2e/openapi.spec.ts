@@ -11,7 +11,9 @@ let document: { paths: Record<string, Record<string, { responses: Record<string,
 const Ajv2020 = (Ajv2020Module as unknown as { default: typeof Ajv2020Module }).default ?? Ajv2020Module;
 let ajv: InstanceType<typeof Ajv2020Module>;
 
+let dicomSlice: Uint8Array;
 test.beforeAll(async ({ baseURL }) => {
+  dicomSlice = (await bratsSeries())[80]; // first: building it blocks this process long enough to stale a keep-alive socket
   const response = await fetch(`${baseURL}/api/openapi.json`);
   expect(response.status).toBe(200);
   document = await response.json();
@@ -49,7 +51,7 @@ test('every slice answer matches the contract: Tumor, No Tumor, two readings, a 
   expect((await expectDocumented(flagged, '/api/predict', 'post')).guard.overrulable).toBe(true);
   expect((await expectDocumented(await post(slice('not-mri-planet.jpg', {}, 'image/jpeg'), '?force=true'), '/api/predict', 'post')).guard.forced).toBe(true);
   const dicomForm = new FormData();
-  dicomForm.append('flair', new Blob([new Uint8Array((await bratsSeries())[80])]), 'slice.dcm');
+  dicomForm.append('flair', new Blob([new Uint8Array(dicomSlice)]), 'slice.dcm');
   expect((await expectDocumented(await post(dicomForm), '/api/predict', 'post')).tumourAreaMm2).not.toBeUndefined();
 
   const text = new FormData();
