@@ -106,10 +106,11 @@ function batchInput(run: Run, indices: number[]): Float32Array {
 }
 
 /** A slice's prediction -> its 0/1 tumour mask at the slice's size, kept inside the head; null when there is none. */
-function sliceMask(run: Run, prediction: SlicePrediction, head: Uint8Array): Uint8Array | null {
+function sliceMask(run: Run, prediction: SlicePrediction, readHead: () => Uint8Array): Uint8Array | null {
   // the same decision as a single slice: no mask on a slice the model calls No Tumor, always one on a Tumor slice
   const drawing = tumourDrawing(prediction, run.model.manifest);
   if (!drawing) return null;
+  const head = readHead(); // read again only for a slice with tumour to keep inside it
   const mask = maskOnSlice(drawing.map, run.box, run.grid.width, run.grid.height, drawing.threshold);
   for (let i = 0; i < mask.length; i++) mask[i] &= head[i];
   return mask;
@@ -202,8 +203,7 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
         for (const [i, index] of batch.entries()) {
           const finding = slices[index];
           finding.probability = predictions[i].sliceProbability;
-          flair(index, flairPlane, headSlice);
-          const sliceTumour = sliceMask(run, predictions[i], headSlice);
+          const sliceTumour = sliceMask(run, predictions[i], () => (flair(index, flairPlane, headSlice), headSlice));
           if (!sliceTumour) continue;
           for (let p = 0; p < sliceTumour.length; p++) finding.tumourAreaPx += sliceTumour[p];
           mask.set(index, sliceTumour);
