@@ -3,54 +3,14 @@ import { test } from 'node:test';
 import dicomParser from 'dicom-parser';
 import fc from 'fast-check';
 import { MemoryBudget } from '../lib/analysis/memory-budget';
-import { ServerBusyError, UploadError } from '../lib/errors';
 import { decodeImage } from '../lib/imaging/decode';
 import { openVolume } from '../lib/volume/open-volume';
 import { makeDicom, seriesFromVolume, SYNTAX } from './fixtures/dicom-synthetic';
+import { endsWell, outcomes, reachedDeep } from './fixtures/fuzz';
 import { makeZip } from './fixtures/zip-synthetic';
 
 // Property-based fuzzing of the DICOM path (dicom-parser behind our checks, the series stacker, the zip reader): every
 // generated input must end in a typed 4xx error (or 503 from the memory budget) or a valid result, never another throw.
-
-const CASE_TIMEOUT_MS = 3000;
-
-/** How each property's cases ended: a fuzzer that only ever meets the first check proves little. */
-const outcomes = new Map<string, Map<string, number>>();
-function tally(what: string, outcome: string) {
-  const counts = outcomes.get(what) ?? new Map<string, number>();
-  counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
-  outcomes.set(what, counts);
-}
-
-function reachedDeep(what: string) {
-  const counts = outcomes.get(what)!;
-  const valid = counts.get('valid') ?? 0, total = [...counts.values()].reduce((a, b) => a + b, 0);
-  const kinds = [...counts.keys()].filter((k) => k !== 'valid');
-  assert.ok(valid > 0 && valid < total && kinds.length >= 2, `${what}: ${JSON.stringify(Object.fromEntries(counts))}`);
-}
-
-async function endsWell(work: () => Promise<unknown>, what: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${CASE_TIMEOUT_MS} ms`)), CASE_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([work(), hang]);
-    tally(what, 'valid');
-  } catch (error) {
-    if (error instanceof UploadError) {
-      // the message without its numbers: one kind of refusal
-      tally(what, `${error.status} ${error.message.replace(/^(File|Entry) \d+ of \d+/, '').replace(/[\d.,×]+/g, '#').slice(0, 60)}`);
-      assert.ok(error.status >= 400 && error.status < 500, `${what}: status ${error.status}`);
-      assert.ok(error.message.length > 10, `${what}: a message for a person`);
-      return;
-    }
-    if (error instanceof ServerBusyError) return void tally(what, '503');
-    throw new Error(`${what}: ${(error as Error)?.stack ?? error}`);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const dims: [number, number, number] = [40, 36, 3];
 const affine = [[-1, 0, 0, 20], [0, -1.2, 0, 30], [0, 0, 2.5, -10], [0, 0, 0, 1]];

@@ -1,39 +1,16 @@
-import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { MemoryBudget } from '../lib/analysis/memory-budget';
-import { ServerBusyError, UploadError } from '../lib/errors';
 import { parseMultipart } from '../lib/http/multipart';
 import { decodeImage } from '../lib/imaging/decode';
 import { readNiftiVolume } from '../lib/volume/nifti-read';
+import { endsWell } from './fixtures/fuzz';
 import { makeNifti } from './fixtures/nifti-synthetic';
 
 // Property-based fuzzing of every parser an upload meets: each generated input must end in a typed 4xx error
 // (UploadError, or 503 ServerBusyError from the memory budget) or a valid result, never another throw or a hang.
-
-const CASE_TIMEOUT_MS = 3000;
-
-async function endsWell(work: () => Promise<unknown>, what: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${CASE_TIMEOUT_MS} ms`)), CASE_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([work(), hang]);
-  } catch (error) {
-    if (error instanceof UploadError) {
-      assert.ok(error.status >= 400 && error.status < 500, `${what}: status ${error.status}`);
-      assert.ok(error.message.length > 10, `${what}: a message for a person`);
-      return;
-    }
-    if (error instanceof ServerBusyError) return;
-    throw new Error(`${what}: ${(error as Error)?.stack ?? error}`);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Writes `value` at `offset` as one of the widths a header field has. */
 const fieldWrite = fc.record({
