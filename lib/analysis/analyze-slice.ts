@@ -77,6 +77,14 @@ async function decodeAll(upload: SliceUpload, memory?: Reservation) {
   return { flair, t1, t1c };
 }
 
+/** The upload's pixel under a pixel of the model's square. */
+function uploadPixel(squareIndex: number, box: Letterbox, image: DecodedImage): number {
+  const x = (squareIndex % box.size) - box.left, y = Math.floor(squareIndex / box.size) - box.top;
+  const ux = Math.min(image.width - 1, Math.max(0, Math.floor(((x + 0.5) * image.width) / box.width)));
+  const uy = Math.min(image.height - 1, Math.max(0, Math.floor(((y + 0.5) * image.height) / box.height)));
+  return uy * image.width + ux;
+}
+
 function brainArea(flair: Uint8Array, foregroundMin: number): number {
   let n = 0;
   for (let i = 0; i < flair.length; i++) if (flair[i] >= foregroundMin) n++;
@@ -93,6 +101,8 @@ async function toResult(
   if (drawing) {
     const probability = await resizeGrey(cropToImage(drawing.map, box), box.width, box.height, image.width, image.height);
     mask = thresholdMask(probability, drawing.threshold);
+    // a Tumor slice always draws: a region too small to survive the resize to the upload keeps its peak pixel
+    if (countOn(mask) === 0) mask[uploadPixel(drawing.peakIndex ?? 0, box, image)] = 255;
   }
   const tumourAreaPx = mask ? countOn(mask) : 0;
   const spacing = image.pixelSpacingMm;

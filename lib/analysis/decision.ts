@@ -10,6 +10,8 @@ export interface Drawing {
   map: Float32Array;
   /** Draw where `map` is at or above this. */
   threshold: number;
+  /** For a drawing from the most confident region: where its peak is (the drawing is never empty). */
+  peakIndex?: number;
 }
 
 /** The drawing of a slice called Tumor; null for a slice called No Tumor. */
@@ -24,8 +26,11 @@ export function tumourDrawing(prediction: SlicePrediction, manifest: ModelManife
     for (let i = 0; i < map.length; i++) if (on[i]) map[i] = probabilities[i];
     return { map, threshold: manifest.thresholds.mask };
   }
-  // called Tumor with nothing drawn above the threshold: draw the mask head's most confident region instead
+  // called Tumor with nothing drawn above the threshold: draw the mask head's most confident region instead (pixels at
+  // half its peak or more), as a map scaled to its peak so that 8-bit resizing cannot erase a faint one
   let peak = 0;
   for (let i = 0; i < probabilities.length; i++) if (probabilities[i] > peak) peak = probabilities[i];
-  return { map: probabilities, threshold: peak / 2 };
+  const map = new Float32Array(probabilities.length);
+  if (peak > 0) for (let i = 0; i < map.length; i++) map[i] = probabilities[i] / peak;
+  return { map, threshold: 0.5, peakIndex: probabilities.indexOf(peak) };
 }
