@@ -121,8 +121,11 @@ async function modelAlone(): Promise<{ inferenceMs: number; oneThreadMs: number;
   const model = await createTumourModelUncached();
   const input = await fixtureInput(model);
   const inferenceMs = await medianInferenceMs(model, input);
+  await model.close();
   process.env.INFERENCE_THREADS = '1';
-  const oneThreadMs = await medianInferenceMs(await createTumourModelUncached(), input);
+  const oneThread = await createTumourModelUncached();
+  const oneThreadMs = await medianInferenceMs(oneThread, input);
+  await oneThread.close();
   delete process.env.INFERENCE_THREADS;
   // the old Flask design: a new session for every request, then one inference
   const loadAndInferMs: number[] = [];
@@ -131,6 +134,7 @@ async function modelAlone(): Promise<{ inferenceMs: number; oneThreadMs: number;
     const fresh = await createTumourModelUncached();
     await fresh.predict(input, 1);
     loadAndInferMs.push(performance.now() - started);
+    await fresh.close();
   }
   return { inferenceMs, oneThreadMs, loadAndInferMs };
 }

@@ -114,7 +114,7 @@ export async function surveyVolume(volume: ScalarVolume, window: IntensityWindow
       histogram[pixels[i]]++;
     }
     headAreas.push(area);
-    if (index % 8 === 7) await new Promise((resolve) => setImmediate(resolve)); // let other requests in
+    await new Promise((resolve) => setImmediate(resolve)); // let other requests in after every slice
   }
   return { headAreas, histogram };
 }

@@ -83,7 +83,7 @@ export function scaleScattered(volume: ScalarVolume, values: Float32Array, voxel
 }
 
 /** Values read a plane (or a few) at a time, handing the event loop back between them so other requests are answered. */
-export async function forEachChunk(volume: ScalarVolume, visit: (values: Float32Array, from: number) => void, chunkVoxels = 1 << 21): Promise<void> {
+export async function forEachChunk(volume: ScalarVolume, visit: (values: Float32Array, from: number) => void, chunkVoxels = 1 << 18): Promise<void> {
   const total = volume.stored.length;
   const scratch = new Float32Array(Math.min(chunkVoxels, total));
   for (let from = 0; from < total; from += scratch.length) {
