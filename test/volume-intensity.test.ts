@@ -42,3 +42,14 @@ test('no dominant value: every finite voxel is head', async () => {
   assert.equal((await findIntensityWindow(asVolume(voxels))).background, null);
   assert.equal((await toEightBit(voxels)).head.reduce((a, b) => a + b, 0), 1000);
 });
+
+test('a background a few rounding steps apart (int16 with a slope per slice, or its float32 copy) is still background', async () => {
+  const voxels = new Float32Array(10_000);
+  // three slices' worth of background, each rescaled with its own slope: 0 lands up to half a step away
+  for (let i = 4000; i < 10_000; i++) voxels[i] = [0, 3.1e-5, -2.7e-5][i % 3];
+  for (let i = 0; i < 4000; i++) voxels[i] = 0.5 + (i / 4000) * 3.5; // head: 0.5 .. 4
+  const { head, window } = await toEightBit(voxels);
+  assert.ok(Math.abs(window.background!) < 1e-4, `background ${window.background}`);
+  assert.equal(head.reduce((a, b) => a + b, 0), 4000);
+  assert.ok(window.low > 0.5 && window.low < 0.6, `low ${window.low}`);
+});

@@ -6,6 +6,8 @@ import { readSlice, voxelOfPixel, type SliceGrid } from './slices';
 export interface IntensityWindow {
   /** The value that fills the space around the head (0, or a z-scored file's constant minimum); null when none stands out. */
   background: number | null;
+  /** Values this close to `background` are background too: a rescale per slice leaves it a few rounding steps apart. */
+  tolerance: number;
   /** Head values at or below `low` become 0, at or above `high` become 255. */
   low: number;
   high: number;
@@ -16,12 +18,16 @@ const HIGH_PERCENTILE = 99.5;
 const BINS = 4096;
 // A value that fills at least this share of the volume is the background (skull-stripped and z-scored files)
 const MIN_BACKGROUND_SHARE = 0.01;
+// A series stored as int16 with a slope per slice (and dcm2niix's float32 of it) puts the background up to half a step,
+// 1/120,000 of the range, away from its value in each slice: within this share of the range it is still background.
+// Far below any contrast between tissues, and below one step of an integer volume's range (exact zeros stay exact).
+const BACKGROUND_TOLERANCE_OF_RANGE = 2e-5;
 
 const isFiniteNumber = (v: number) => v - v === 0; // false for NaN and both infinities, without a call
 
 /** The low and high percentiles of the head's voxels from a fine histogram: two passes, no sort, no whole-volume copy. */
 export async function findIntensityWindow(volume: ScalarVolume): Promise<IntensityWindow> {
-  let min = Infinity, max = -Infinity, zeros = 0, finite = 0;
+  let min = Infinity, max = -Infinity, finite = 0;
   await forEachChunk(volume, (values) => {
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
@@ -29,26 +35,30 @@ export async function findIntensityWindow(volume: ScalarVolume): Promise<Intensi
       finite++;
       if (v < min) min = v;
       if (v > max) max = v;
-      if (v === 0) zeros++;
     }
   });
-  if (finite === 0) return { background: null, low: 0, high: 1 };
-  if (max <= min) return { background: min, low: min, high: min + 1 }; // one value everywhere: nothing but background
+  if (finite === 0) return { background: null, tolerance: 0, low: 0, high: 1 };
+  if (max <= min) return { background: min, tolerance: 0, low: min, high: min + 1 }; // one value everywhere: nothing but background
+  const tolerance = (max - min) * BACKGROUND_TOLERANCE_OF_RANGE;
   const counts = new Float64Array(BINS);
+  // the two candidates' own voxels per bin, to take out of the head's histogram once one is chosen
+  const nearMin = new Float64Array(BINS), nearZero = new Float64Array(BINS);
   const perBin = (BINS - 1) / (max - min);
-  let atMin = 0;
   await forEachChunk(volume, (values) => {
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (!isFiniteNumber(v)) continue;
-      if (v === min) atMin++;
-      counts[Math.floor((v - min) * perBin)]++;
+      const bin = Math.floor((v - min) * perBin);
+      counts[bin]++;
+      if (v - min <= tolerance) nearMin[bin]++;
+      if (v <= tolerance && v >= -tolerance) nearZero[bin]++;
     }
   });
   // the background is the minimum or 0, whichever fills more of the volume, if it fills enough
-  const [candidate, count] = zeros > atMin ? [0, zeros] : [min, atMin];
-  const background = count >= finite * MIN_BACKGROUND_SHARE ? candidate : null;
-  if (background !== null) counts[Math.floor((background - min) * perBin)] -= count;
+  const sum = (bins: Float64Array) => bins.reduce((a, b) => a + b, 0);
+  const [candidate, bins] = sum(nearZero) > sum(nearMin) ? [0, nearZero] : [min, nearMin];
+  const background = sum(bins) >= finite * MIN_BACKGROUND_SHARE ? candidate : null;
+  if (background !== null) for (let b = 0; b < BINS; b++) counts[b] -= bins[b];
   const head = counts.reduce((a, b) => a + b, 0);
   const valueAt = (percentile: number) => {
     const needed = (head * percentile) / 100;
@@ -60,16 +70,17 @@ export async function findIntensityWindow(volume: ScalarVolume): Promise<Intensi
     return max;
   };
   const low = valueAt(LOW_PERCENTILE);
-  return { background, low, high: Math.max(valueAt(HIGH_PERCENTILE), low + 1 / perBin) };
+  return { background, tolerance: background === null ? 0 : tolerance, low, high: Math.max(valueAt(HIGH_PERCENTILE), low + 1 / perBin) };
 }
 
 /** Values -> 0..255 in `pixels`; `head` (if given) gets 1 where a voxel is inside the head (finite, not the background). */
 export function toEightBit(values: Float32Array, window: IntensityWindow, pixels: Uint8Array, head?: Uint8Array): Uint8Array {
-  const { background, low } = window;
+  const { low, tolerance } = window;
+  const hasBackground = window.background !== null, background = window.background ?? 0;
   const scale = 255 / (window.high - window.low);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v === background || !isFiniteNumber(v)) {
+    if (!isFiniteNumber(v) || (hasBackground && Math.abs(v - background) <= tolerance)) {
       pixels[i] = 0;
       if (head) head[i] = 0;
       continue;
