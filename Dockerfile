@@ -15,7 +15,7 @@ RUN npm run build:standalone
 
 FROM ${NODE_IMAGE} AS run
 WORKDIR /app
-ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 ORT_DISABLE_TELEMETRY=1 PORT=3000 HOSTNAME=0.0.0.0
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 ORT_DISABLE_TELEMETRY=1 MALLOC_ARENA_MAX=2 PORT=3000 HOSTNAME=0.0.0.0
 # owned by root and only readable by the server: it writes nothing (uploads stay in memory)
 COPY --from=build /app/.next/standalone ./
 USER node

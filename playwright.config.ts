@@ -36,6 +36,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/api/health`,
     reuseExistingServer: !process.env.CI && !standalone,
     timeout: 60_000,
-    env: { NEXT_TELEMETRY_DISABLED: '1', ORT_DISABLE_TELEMETRY: '1', ...(standalone ? { PORT: String(port), HOSTNAME: '127.0.0.1' } : {}) },
+    // as `npm start` and the Dockerfile run it (README: Deploy)
+    env: { NEXT_TELEMETRY_DISABLED: '1', ORT_DISABLE_TELEMETRY: '1', MALLOC_ARENA_MAX: '2', ...(standalone ? { PORT: String(port), HOSTNAME: '127.0.0.1' } : {}) },
   },
 });

@@ -55,7 +55,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
   const tmpdir = mkdtempSync(path.join(os.tmpdir(), 'server-tmp-'));
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(cwd, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ORT_DISABLE_TELEMETRY: '1', TMPDIR: tmpdir, ...options.env },
+    // MALLOC_ARENA_MAX as `npm start` and the Dockerfile run it (README: Deploy)
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ORT_DISABLE_TELEMETRY: '1', MALLOC_ARENA_MAX: '2', TMPDIR: tmpdir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

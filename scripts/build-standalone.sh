@@ -24,4 +24,4 @@ cp -R "$server" "$check/server"
   echo "build:standalone: onnxruntime-node or sharp does not load from $server alone (a native library was not traced)" >&2
   exit 1
 }
-echo "build:standalone: $(du -sh "$server" | cut -f1) in $server; run it with: cd $server && PORT=3000 HOSTNAME=0.0.0.0 node server.js"
+echo "build:standalone: $(du -sh "$server" | cut -f1) in $server; run it with: cd $server && MALLOC_ARENA_MAX=2 PORT=3000 HOSTNAME=0.0.0.0 node server.js"
