@@ -5,7 +5,7 @@ import { ModelUnavailableError } from './errors';
 
 // The tensor contract written by training/export.py; the app never guesses normalisation.
 const manifestSchema = z.object({
-  model: z.object({ name: z.string(), version: z.string(), file: z.string(), sha256: z.string(), bytes: z.number(), architecture: z.string() }),
+  model: z.object({ name: z.string(), version: z.string(), file: z.string(), sha256: z.string(), bytes: z.number(), architecture: z.string(), epoch: z.number().optional() }),
   input: z.object({
     name: z.string(),
     shape: z.tuple([z.string(), z.literal(3), z.number(), z.number()]),

@@ -16,7 +16,10 @@ export default function ModelFigures({ manifest }: { manifest: ModelManifest }) 
       <div className="grid gap-6 md:grid-cols-2">
         <figure className="rounded-lg border border-slate-200 bg-white p-3">
           <img src="/model-card/learning-curve.svg" alt="Learning curve: validation Dice per patient by epoch" className="w-full" data-testid="learning-curve" />
-          <figcaption className="mt-2 text-xs text-slate-500">Validation patients, FLAIR alone, after each epoch of the run that made this model.</figcaption>
+          <figcaption className="mt-2 text-xs text-slate-500">
+            Validation patients, FLAIR alone, after each epoch of the run that made this model
+            {manifest.model.epoch ? `; this model is epoch ${manifest.model.epoch}, the best of them on these patients` : ''}.
+          </figcaption>
         </figure>
         <figure className="rounded-lg border border-slate-200 bg-white p-3">
           <img src="/model-card/dice-per-patient.svg" alt="Dice of each held-out test patient" className="w-full" data-testid="dice-distribution" />
