@@ -18,8 +18,8 @@ export interface RawOutputs {
 }
 
 // How much lower the model's threads run than the event loop (INFERENCE_NICE, 0-19): on a busy machine requests are
-// read, refused and answered first, and the model takes what is left. In one run of the mixed flood, 5 against 0:
-// /api/health p99 548 against 1,138 ms; 16 clients on the same 2 cores as the server: 20 against 30 requests/s.
+// read, refused and answered first, and the model takes what is left. `npm run bench`, one run each, 5 against 0:
+// /api/health p99 in the mixed flood 382 against 528 ms; 16 clients on the server's own 2 cores 24.7 against 26.4/s.
 const requestedNice = Number(process.env.INFERENCE_NICE ?? 5);
 const INFERENCE_NICE = Number.isInteger(requestedNice) && requestedNice >= 0 && requestedNice <= 19 ? requestedNice : 5;
 
