@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findIntensityWindow, toEightBit as windowToEightBit } from '../lib/volume/intensity';
+import type { SliceAxes } from '../lib/volume/axes';
+import { findIntensityWindow, sliceReader, toEightBit as windowToEightBit } from '../lib/volume/intensity';
 import type { ScalarVolume } from '../lib/volume/scalar-volume';
+import { sliceGrid } from '../lib/volume/slices';
 
 const asVolume = (voxels: Float32Array): ScalarVolume => ({
   dims: [voxels.length, 1, 1], spacingMm: [1, 1, 1], affine: [], affineSource: 'pixdim', datatype: 'float32', stored: voxels, slope: 1, intercept: 0,
@@ -52,4 +54,25 @@ test('a background a few rounding steps apart (int16 with a slope per slice, or 
   assert.ok(Math.abs(window.background!) < 1e-4, `background ${window.background}`);
   assert.equal(head.reduce((a, b) => a + b, 0), 4000);
   assert.ok(window.low > 0.5 && window.low < 0.6, `low ${window.low}`);
+});
+
+test('integer voxels read through lookup tables give the same window and slices as the same values stored as float32', async () => {
+  const dims: [number, number, number] = [23, 17, 5];
+  const stored = Int16Array.from({ length: 23 * 17 * 5 }, (_, i) => (i % 4 === 0 ? -7 : ((i * 7919) % 4001) - 900));
+  const slope = 0.37, intercept = -12.5;
+  const asInteger: ScalarVolume = { dims, spacingMm: [1, 1, 1], affine: [], affineSource: 'pixdim', datatype: 'int16', stored, slope, intercept };
+  const asFloat: ScalarVolume = { ...asInteger, datatype: 'float32', stored: Float32Array.from(stored, (s) => s * slope + intercept), slope: 1, intercept: 0 };
+  const [integerWindow, floatWindow] = [await findIntensityWindow(asInteger), await findIntensityWindow(asFloat)];
+  assert.deepEqual(integerWindow, floatWindow);
+  for (const axes of [{ column: 0, row: 1, normal: 2, flipColumn: true, flipRow: true }, { column: 2, row: 0, normal: 1, flipColumn: false, flipRow: true }] as const) {
+    const grid = sliceGrid(dims, [1, 1, 1], { ...axes, superiorIncreases: true, alignment: 1 } as SliceAxes);
+    const [readInteger, readFloat] = [sliceReader(asInteger, integerWindow, grid), sliceReader(asFloat, floatWindow, grid)];
+    for (let index = 0; index < grid.count; index++) {
+      const area = grid.width * grid.height;
+      const [a, aHead, b, bHead] = [new Uint8Array(area), new Uint8Array(area), new Uint8Array(area), new Uint8Array(area)];
+      readInteger(index, a, aHead);
+      readFloat(index, b, bHead);
+      assert.deepEqual([a, aHead], [b, bHead], `slice ${index}`);
+    }
+  }
 });

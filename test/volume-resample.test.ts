@@ -37,3 +37,25 @@ test('the model map comes back onto the slice grid: a square in the box is a squ
   assert.equal(mask[80 * 240 + 80], 1);
   assert.equal(mask[10 * 240 + 10], 0);
 });
+
+test('skipping pixels whose four taps are all below the threshold changes no pixel', () => {
+  // the plain bilinear rule, pixel by pixel, against the one that skips
+  const bilinear = (map: Float32Array, box: ReturnType<typeof letterbox>, width: number, height: number, threshold: number) =>
+    Uint8Array.from({ length: width * height }, (_, p) => {
+      const [x, y] = [p % width, Math.floor(p / width)];
+      const fx = Math.min(Math.max((x + 0.5) * (box.width / width) - 0.5, 0), box.width - 1);
+      const fy = Math.min(Math.max((y + 0.5) * (box.height / height) - 0.5, 0), box.height - 1);
+      const [x0, y0] = [Math.floor(fx), Math.floor(fy)], [x1, y1] = [Math.min(x0 + 1, box.width - 1), Math.min(y0 + 1, box.height - 1)];
+      const at = (xx: number, yy: number) => map[(yy + box.top) * box.size + box.left + xx];
+      const top = at(x0, y0) * (1 - (fx - x0)) + at(x1, y0) * (fx - x0), bottom = at(x0, y1) * (1 - (fx - x0)) + at(x1, y1) * (fx - x0);
+      return top * (1 - (fy - y0)) + bottom * (fy - y0) >= threshold ? 1 : 0;
+    });
+  let seed = 7;
+  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  for (const [width, height] of [[512, 512], [240, 240], [300, 170]]) {
+    const box = letterbox(width, height, 256);
+    // blobs near the threshold, values exactly at it, and a far-below background
+    const map = Float32Array.from({ length: 256 * 256 }, () => (random() < 0.1 ? 0.45 + random() * 0.1 : random() < 0.01 ? 0.5 : random() * 0.2));
+    for (const threshold of [0.5, 0.48, 0.9]) assert.deepEqual(maskOnSlice(map, box, width, height, threshold), bilinear(map, box, width, height, threshold));
+  }
+});

@@ -88,29 +88,37 @@ interface Run {
   scales: [number, number, number];
 }
 
-/** Interleaved T1, FLAIR, T1c pixels of one slice in the model's square; a missing T1 or T1c is FLAIR, as in training. */
-function boxedSlice(run: Run, index: number): Uint8Array {
+/**
+ * Interleaved T1, FLAIR, T1c pixels of one slice in the model's square; a missing T1 or T1c is FLAIR, as in training.
+ * `head` gets the slice's head pixels at its own size, to keep a drawn tumour inside.
+ */
+function boxedSlice(run: Run, index: number, head: Uint8Array): Uint8Array {
   const { grid, box } = run;
   const plane = new Uint8Array(grid.width * grid.height);
   const area = box.size * box.size;
-  const flair = run.toBox(run.flair(index, plane), new Uint8Array(area));
+  const flair = run.toBox(run.flair(index, plane, head), new Uint8Array(area));
   const t1c = run.t1c ? run.toBox(run.t1c(index, plane), new Uint8Array(area)) : flair;
   return interleave(flair, flair, t1c); // a missing T1 is FLAIR, as in training
 }
 
-function batchInput(run: Run, indices: number[]): Float32Array {
+interface Batch {
+  input: Float32Array;
+  heads: Uint8Array[];
+}
+
+function batchInput(run: Run, indices: number[]): Batch {
   const plane = 3 * run.box.size * run.box.size;
   const input = new Float32Array(indices.length * plane);
-  indices.forEach((index, i) => toModelInput(boxedSlice(run, index), run.model.manifest.normalisation, run.scales, input.subarray(i * plane, (i + 1) * plane)));
-  return input;
+  const heads = indices.map(() => new Uint8Array(run.grid.width * run.grid.height));
+  indices.forEach((index, i) => toModelInput(boxedSlice(run, index, heads[i]), run.model.manifest.normalisation, run.scales, input.subarray(i * plane, (i + 1) * plane)));
+  return { input, heads };
 }
 
 /** A slice's prediction -> its 0/1 tumour mask at the slice's size, kept inside the head; null when there is none. */
-function sliceMask(run: Run, prediction: SlicePrediction, readHead: () => Uint8Array): Uint8Array | null {
+function sliceMask(run: Run, prediction: SlicePrediction, head: Uint8Array): Uint8Array | null {
   // the same decision as a single slice: no mask on a slice the model calls No Tumor, always one on a Tumor slice
   const drawing = tumourDrawing(prediction, run.model.manifest);
   if (!drawing) return null;
-  const head = readHead(); // read again only for a slice with tumour to keep inside it
   const mask = maskOnSlice(drawing.map, run.box, run.grid.width, run.grid.height, drawing.threshold);
   for (let i = 0; i < mask.length; i++) mask[i] &= head[i];
   return mask;
@@ -157,9 +165,10 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
 
     const flairWindow = await findIntensityWindow(flairVolume);
     const flair = sliceReader(flairVolume, flairWindow, grid);
-    const t1c = t1cVolume ? sliceReader(t1cVolume, await findIntensityWindow(t1cVolume), grid) : undefined;
+    const t1cWindow = t1cVolume ? await findIntensityWindow(t1cVolume) : undefined;
+    const t1c = t1cVolume && t1cWindow ? sliceReader(t1cVolume, t1cWindow, grid) : undefined;
     const survey = await surveyVolume(flairVolume, flairWindow, grid);
-    const t1cHistogram = t1cVolume ? (await surveyVolume(t1cVolume, await findIntensityWindow(t1cVolume), grid)).histogram : undefined;
+    const t1cHistogram = t1cVolume && t1cWindow ? (await surveyVolume(t1cVolume, t1cWindow, grid)).histogram : undefined;
     const { normalisation, thresholds } = model.manifest;
     // the letterbox keeps the slice's shape in millimetres, so anisotropic pixels are not squashed
     const box = letterbox(grid.width * grid.columnSpacingMm, grid.height * grid.rowSpacingMm, model.inputSize);
@@ -175,27 +184,26 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
     const batches = chunks(slices.filter((s) => s.analysed).map((s) => s.index), batchSize);
 
     const mask = new TumourMask(grid);
-    const headSlice = new Uint8Array(grid.width * grid.height), flairPlane = new Uint8Array(headSlice.length);
     let inferenceMs = 0, postprocessMs = 0;
     let preprocessMs = performance.now() - read;
     const timed = <T>(work: () => T): [T, number] => {
       const from = performance.now();
       return [work(), performance.now() - from];
     };
-    let [input, firstMs] = timed(() => batchInput(run, batches[0]));
+    let [prepared, firstMs] = timed(() => batchInput(run, batches[0]));
     preprocessMs += firstMs;
     for (let b = 0; b < batches.length; b++) {
-      const batch = batches[b], batchInputs = input;
+      const batch = batches[b], { input, heads } = prepared;
       const predicting = analysisQueue.run(async () => {
         const started = performance.now();
-        const out = await model.predict(batchInputs, batch.length);
+        const out = await model.predict(input, batch.length);
         inferenceMs += performance.now() - started;
         return out;
       });
       // prepare the next batch while the model works on this one
       if (b + 1 < batches.length) {
         const [next, ms] = timed(() => batchInput(run, batches[b + 1]));
-        input = next;
+        prepared = next;
         preprocessMs += ms;
       }
       const predictions = await predicting;
@@ -203,9 +211,11 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
         for (const [i, index] of batch.entries()) {
           const finding = slices[index];
           finding.probability = predictions[i].sliceProbability;
-          const sliceTumour = sliceMask(run, predictions[i], () => (flair(index, flairPlane, headSlice), headSlice));
+          const sliceTumour = sliceMask(run, predictions[i], heads[i]);
           if (!sliceTumour) continue;
-          for (let p = 0; p < sliceTumour.length; p++) finding.tumourAreaPx += sliceTumour[p];
+          let area = 0;
+          for (let p = 0; p < sliceTumour.length; p++) area += sliceTumour[p];
+          finding.tumourAreaPx = area;
           mask.set(index, sliceTumour);
         }
       })[1];
