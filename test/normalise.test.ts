@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { histogram, scaleFromHistogram, toModelInput } from '../lib/imaging/normalise';
+import { histogram, planesToModelInput, scaleFromHistogram, toModelInput } from '../lib/imaging/normalise';
 
 const rule = { method: 'foreground-percentile' as const, foregroundMin: 10, percentile: 99, minForegroundPixels: 64, clipMax: 2, resize: { size: 256, fit: 'contain' as const, background: 0 } };
 
@@ -49,4 +49,13 @@ test('the same image brightened keeps nearly the same model input (windowing doe
   const a = toModelInput(pixels, rule), b = toModelInput(brighter, rule);
   const maxDifference = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
   assert.ok(maxDifference < 0.02, `difference ${maxDifference}`);
+});
+
+test('planesToModelInput gives what toModelInput gives for the same planes interleaved, with a plane repeated or not', () => {
+  const area = 64 * 64;
+  const flair = Uint8Array.from({ length: area }, (_, i) => (i * 37) % 256), t1c = Uint8Array.from({ length: area }, (_, i) => (i * 11) % 256);
+  for (const [planes, scales] of [[[flair, flair, flair], [90, 90, 90]], [[flair, flair, t1c], [90, 90, 40]], [[flair, flair, flair], [90, 60, 90]]] as const) {
+    const interleaved = Uint8Array.from({ length: 3 * area }, (_, j) => planes[j % 3][Math.floor(j / 3)]);
+    assert.deepEqual(planesToModelInput(planes, rule, scales, new Float32Array(3 * area)), toModelInput(interleaved, rule, scales));
+  }
 });

@@ -3,7 +3,7 @@ import { UploadError } from '../errors';
 import { MIN_IMAGE_SIDE } from '../limits';
 import type { Normalisation } from '../manifest';
 import { letterbox, type Letterbox } from '../imaging/letterbox';
-import { scaleFromHistogram, toModelInput } from '../imaging/normalise';
+import { planesToModelInput, scaleFromHistogram } from '../imaging/normalise';
 import { loadTumourModel, type SlicePrediction, type TumourModel } from '../model/tumour-model';
 import { chooseSliceAxes, describeSliceAxis, type SliceAxes } from '../volume/axes';
 import { findIntensityWindow, sliceReader, surveyVolume } from '../volume/intensity';
@@ -15,7 +15,6 @@ import type { GeometrySource, ScalarVolume, VoxelType } from '../volume/scalar-v
 import { sliceGrid, type SliceGrid } from '../volume/slices';
 import { TumourMask } from '../volume/tumour-mask';
 import { tumourDrawing } from './decision';
-import { interleave } from './readings';
 import type { Reservation } from './memory-budget';
 import { analysisQueue } from './work-queue';
 
@@ -89,16 +88,16 @@ interface Run {
 }
 
 /**
- * Interleaved T1, FLAIR, T1c pixels of one slice in the model's square; a missing T1 or T1c is FLAIR, as in training.
+ * One slice's T1, FLAIR and T1c planes in the model's square; a missing T1 or T1c is FLAIR, as in training.
  * `head` gets the slice's head pixels at its own size, to keep a drawn tumour inside.
  */
-function boxedSlice(run: Run, index: number, head: Uint8Array): Uint8Array {
+function boxedSlice(run: Run, index: number, head: Uint8Array): [Uint8Array, Uint8Array, Uint8Array] {
   const { grid, box } = run;
   const plane = new Uint8Array(grid.width * grid.height);
   const area = box.size * box.size;
   const flair = run.toBox(run.flair(index, plane, head), new Uint8Array(area));
   const t1c = run.t1c ? run.toBox(run.t1c(index, plane), new Uint8Array(area)) : flair;
-  return interleave(flair, flair, t1c); // a missing T1 is FLAIR, as in training
+  return [flair, flair, t1c];
 }
 
 interface Batch {
@@ -110,7 +109,7 @@ function batchInput(run: Run, indices: number[]): Batch {
   const plane = 3 * run.box.size * run.box.size;
   const input = new Float32Array(indices.length * plane);
   const heads = indices.map(() => new Uint8Array(run.grid.width * run.grid.height));
-  indices.forEach((index, i) => toModelInput(boxedSlice(run, index, heads[i]), run.model.manifest.normalisation, run.scales, input.subarray(i * plane, (i + 1) * plane)));
+  indices.forEach((index, i) => planesToModelInput(boxedSlice(run, index, heads[i]), run.model.manifest.normalisation, run.scales, input.subarray(i * plane, (i + 1) * plane)));
   return { input, heads };
 }
 

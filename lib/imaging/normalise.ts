@@ -22,6 +22,15 @@ export function scaleFromHistogram(counts: Float64Array, rule: Normalisation): n
   return 255;
 }
 
+/** Each 8-bit value divided by the channel's scale and clipped: the same division for all 256 values, done once. */
+function scaledValues(scale: number, rule: Normalisation, into: Float32Array): Float32Array {
+  for (let v = 0; v < 256; v++) {
+    const value = v / scale;
+    into[v] = value > rule.clipMax ? rule.clipMax : value;
+  }
+  return into;
+}
+
 /**
  * Interleaved 3-channel 8-bit pixels (T1, FLAIR, T1c) -> planar float32 model input.
  * `scales` overrides the per-image scales, e.g. with those of a whole volume.
@@ -34,15 +43,32 @@ export function toModelInput(
 ): Float32Array {
   const area = pixels.length / 3;
   const output = into ?? new Float32Array(pixels.length);
-  const table = new Float32Array(256); // the same division for each of the 256 values, done once
+  const table = new Float32Array(256);
   for (let c = 0; c < 3; c++) {
-    const scale = scales ? scales[c] : scaleFromHistogram(histogram(pixels, 3, c), rule);
-    for (let v = 0; v < 256; v++) {
-      const value = v / scale;
-      table[v] = value > rule.clipMax ? rule.clipMax : value;
-    }
+    scaledValues(scales ? scales[c] : scaleFromHistogram(histogram(pixels, 3, c), rule), rule, table);
     const offset = c * area;
     for (let i = 0, j = c; i < area; i++, j += 3) output[offset + i] = table[pixels[j]];
   }
   return output;
+}
+
+/**
+ * The same from three grey planes (T1, FLAIR, T1c) with known scales, as a volume's slices come: a plane that stands
+ * in for another (FLAIR for a missing T1) with the same scale is copied, not worked out again.
+ */
+export function planesToModelInput(planes: readonly [Uint8Array, Uint8Array, Uint8Array], rule: Normalisation, scales: readonly [number, number, number], into: Float32Array): Float32Array {
+  const area = planes[1].length;
+  const table = new Float32Array(256);
+  for (let c = 0; c < 3; c++) {
+    const output = into.subarray(c * area, (c + 1) * area);
+    const same = planes.findIndex((plane, d) => d < c && plane === planes[c] && scales[d] === scales[c]);
+    if (same >= 0) {
+      output.set(into.subarray(same * area, (same + 1) * area));
+      continue;
+    }
+    scaledValues(scales[c], rule, table);
+    const plane = planes[c];
+    for (let i = 0; i < area; i++) output[i] = table[plane[i]];
+  }
+  return into;
 }
