@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cropToImage, letterbox } from '../lib/imaging/letterbox';
+import { cropToImage, letterbox, uploadPixel } from '../lib/imaging/letterbox';
 
 test('a square image fills the model input', () => {
   assert.deepEqual(letterbox(512, 512, 256), { size: 256, width: 256, height: 256, left: 0, top: 0 });
@@ -22,4 +22,13 @@ test('cropping the model map returns the image rectangle as 8-bit probabilities'
   const crop = cropToImage(map, box);
   assert.equal(crop.length, 8);
   assert.deepEqual(Array.from(crop), [0, 0, 255, 0, 0, 0, 0, 0]);
+});
+
+test('a pixel of the square maps back to the upload pixel under it, bands clamped to the image edge', () => {
+  const box = letterbox(512, 256, 256); // 256 x 128 inside the square, top 64
+  // each square pixel covers 2 x 2 upload pixels; its centre falls on the lower-right one
+  assert.equal(uploadPixel(64 * 256 + 0, box, 512, 256), 1 * 512 + 1);
+  assert.equal(uploadPixel((64 + 127) * 256 + 255, box, 512, 256), 255 * 512 + 511); // the image's last pixel
+  assert.equal(uploadPixel((64 + 10) * 256 + 100, box, 512, 256), 21 * 512 + 201);
+  assert.equal(uploadPixel(0, box, 512, 256), 1); // the black band above: the image's first row
 });

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { NotBrainMriError } from '../errors';
 import { decodeImage, type DecodedImage } from '../imaging/decode';
-import { cropToImage, letterbox, type Letterbox } from '../imaging/letterbox';
+import { cropToImage, letterbox, uploadPixel, type Letterbox } from '../imaging/letterbox';
 import { VISIBLE_SHARE, visibleBrainShare } from '../imaging/mri-likeness';
 import { toModelInput } from '../imaging/normalise';
 import { countOn, thresholdMask } from '../imaging/overlay';
@@ -77,14 +77,6 @@ async function decodeAll(upload: SliceUpload, memory?: Reservation) {
   return { flair, t1, t1c };
 }
 
-/** The upload's pixel under a pixel of the model's square. */
-function uploadPixel(squareIndex: number, box: Letterbox, image: DecodedImage): number {
-  const x = (squareIndex % box.size) - box.left, y = Math.floor(squareIndex / box.size) - box.top;
-  const ux = Math.min(image.width - 1, Math.max(0, Math.floor(((x + 0.5) * image.width) / box.width)));
-  const uy = Math.min(image.height - 1, Math.max(0, Math.floor(((y + 0.5) * image.height) / box.height)));
-  return uy * image.width + ux;
-}
-
 function brainArea(flair: Uint8Array, foregroundMin: number): number {
   let n = 0;
   for (let i = 0; i < flair.length; i++) if (flair[i] >= foregroundMin) n++;
@@ -102,7 +94,7 @@ async function toResult(
     const probability = await resizeGrey(cropToImage(drawing.map, box), box.width, box.height, image.width, image.height);
     mask = thresholdMask(probability, drawing.threshold);
     // a Tumor slice always draws: a region too small to survive the resize to the upload keeps its peak pixel
-    if (countOn(mask) === 0) mask[uploadPixel(drawing.peakIndex ?? 0, box, image)] = 255;
+    if (countOn(mask) === 0) mask[uploadPixel(drawing.peakIndex ?? 0, box, image.width, image.height)] = 255;
   }
   const tumourAreaPx = mask ? countOn(mask) : 0;
   const spacing = image.pixelSpacingMm;

@@ -24,3 +24,11 @@ export function cropToImage(map: Float32Array, box: Letterbox): Uint8Array {
   }
   return out;
 }
+
+/** The index of the source image's pixel under pixel `squareIndex` of the square (row-major, both). */
+export function uploadPixel(squareIndex: number, box: Letterbox, sourceWidth: number, sourceHeight: number): number {
+  const x = (squareIndex % box.size) - box.left, y = Math.floor(squareIndex / box.size) - box.top;
+  const ux = Math.min(sourceWidth - 1, Math.max(0, Math.floor(((x + 0.5) * sourceWidth) / box.width)));
+  const uy = Math.min(sourceHeight - 1, Math.max(0, Math.floor(((y + 0.5) * sourceHeight) / box.height)));
+  return uy * sourceWidth + ux;
+}

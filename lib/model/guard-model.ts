@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { InferenceSession } from 'onnxruntime-node';
 import { z } from 'zod';
 import { ModelUnavailableError } from '../errors';
 import { modelsDirectory } from '../manifest';
+import { readVerifiedModel, sessionOptions } from './model-file';
 
 // The guard's classifier (models/guard.onnx, written by training/guard_train.py with models/guard.json). Like
 // inference-thread.ts, the only other module that loads onnxruntime-node: callers get probabilities, never tensors. It
@@ -51,25 +50,10 @@ export function readGuardManifest(directory = modelsDirectory()): GuardManifest 
 
 async function createGuardModel(directory: string): Promise<GuardModel> {
   const manifest = readGuardManifest(directory);
-  const file = path.join(directory, manifest.model.file);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch {
-    throw new ModelUnavailableError(`The guard model ${file} named in models/guard.json is missing.`);
-  }
-  if (createHash('sha256').update(bytes).digest('hex') !== manifest.model.sha256) {
-    throw new ModelUnavailableError(`${file} does not match the sha256 in models/guard.json; re-export the guard.`);
-  }
+  const bytes = readVerifiedModel(path.join(directory, manifest.model.file), manifest.model.sha256, 'models/guard.json', 're-export the guard');
   const ort = await import('onnxruntime-node');
-  const session = await ort.InferenceSession.create(bytes, {
-    // 3 M multiply-adds: one thread is quicker than waking a second one
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-  } satisfies InferenceSession.SessionOptions);
+  // 3 M multiply-adds: one thread is quicker than waking a second one
+  const session = await ort.InferenceSession.create(bytes, sessionOptions(1));
   const size = manifest.input.shape[2];
   return {
     manifest,

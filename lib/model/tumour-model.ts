@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { InferenceSession } from 'onnxruntime-node';
-import { ModelUnavailableError } from '../errors';
 import { modelsDirectory, readManifest, type ModelManifest } from '../manifest';
+import { readVerifiedModel, sessionOptions } from './model-file';
 import { startInferenceThread, type RawOutputs } from './inference-thread';
 
 // The tumour model's manifest, checks and session; raw tensors stay in inference-thread.ts, callers get plain arrays.
@@ -36,38 +33,11 @@ export function inferenceThreads(): number {
   return fromEnv('INFERENCE_THREADS') ?? Math.max(1, os.availableParallelism());
 }
 
-function sessionOptions(threads: number): InferenceSession.SessionOptions {
-  return {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-    // Spinning threads would steal the cores that decoding and rendering need between inferences.
-    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-  };
-}
-
 function toPredictions({ masks, slices }: RawOutputs, count: number, area: number): SlicePrediction[] {
   const predictions: SlicePrediction[] = [];
   // views, not copies: each run's outputs arrive in fresh buffers of their own
   for (let i = 0; i < count; i++) predictions.push({ maskProbability: masks.subarray(i * area, (i + 1) * area), sliceProbability: slices[i] });
   return predictions;
-}
-
-function readVerifiedModel(directory: string): { manifest: ModelManifest; bytes: Buffer } {
-  const manifest = readManifest(directory);
-  const file = path.join(directory, manifest.model.file);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch {
-    throw new ModelUnavailableError(`The model file ${file} named in models/manifest.json is missing.`);
-  }
-  const digest = createHash('sha256').update(bytes).digest('hex');
-  if (digest !== manifest.model.sha256) {
-    throw new ModelUnavailableError(`${file} does not match the sha256 in models/manifest.json; re-export the model.`);
-  }
-  return { manifest, bytes };
 }
 
 /**
@@ -76,7 +46,8 @@ function readVerifiedModel(directory: string): { manifest: ModelManifest; bytes:
  * against 453 MB, so there is one.
  */
 async function createModel(directory: string): Promise<TumourModel> {
-  const { manifest, bytes } = readVerifiedModel(directory);
+  const manifest = readManifest(directory);
+  const bytes = readVerifiedModel(path.join(directory, manifest.model.file), manifest.model.sha256, 'models/manifest.json', 're-export the model');
   const names = { input: manifest.input.name, mask: manifest.outputs.mask.name, slice: manifest.outputs.slice.name };
   const thread = await startInferenceThread(bytes, sessionOptions(inferenceThreads()), names);
   const size = manifest.normalisation.resize.size;
