@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { histogram, planesToModelInput, scaleFromHistogram, toModelInput } from '../lib/imaging/normalise';
+import { greyToModelInput, histogram, planesToModelInput, scaleFromHistogram, toModelInput } from '../lib/imaging/normalise';
 
 const rule = { method: 'foreground-percentile' as const, foregroundMin: 10, percentile: 99, minForegroundPixels: 64, clipMax: 2, resize: { size: 256, fit: 'contain' as const, background: 0 } };
 
@@ -58,4 +58,10 @@ test('planesToModelInput gives what toModelInput gives for the same planes inter
     const interleaved = Uint8Array.from({ length: 3 * area }, (_, j) => planes[j % 3][Math.floor(j / 3)]);
     assert.deepEqual(planesToModelInput(planes, rule, scales, new Float32Array(3 * area)), toModelInput(interleaved, rule, scales));
   }
+});
+
+test('greyToModelInput gives what toModelInput gives for the plane interleaved three times', () => {
+  const grey = Uint8Array.from({ length: 64 * 64 }, (_, i) => (i < 900 ? 0 : (i * 53) % 256));
+  const interleaved = Uint8Array.from({ length: 3 * grey.length }, (_, j) => grey[Math.floor(j / 3)]);
+  assert.deepEqual(greyToModelInput(grey, rule, new Float32Array(3 * grey.length)), toModelInput(interleaved, rule));
 });

@@ -4,7 +4,7 @@ import { NotBrainMriError } from '../errors';
 import { decodeImage, type DecodedImage } from '../imaging/decode';
 import { cropToImage, letterbox, uploadPixel, type Letterbox } from '../imaging/letterbox';
 import { VISIBLE_SHARE, visibleBrainShare } from '../imaging/mri-likeness';
-import { toModelInput } from '../imaging/normalise';
+import { greyToModelInput, toModelInput } from '../imaging/normalise';
 import { countOn, thresholdMask } from '../imaging/overlay';
 import { letterboxPixels, resizeGrey } from '../imaging/raster';
 import { loadTumourModel, type SlicePrediction, type TumourModel } from '../model/tumour-model';
@@ -129,7 +129,12 @@ export async function analyzeSlice(upload: SliceUpload, options: { memory?: Rese
       const guard = await judgeUpload(boxed[readings.includes('layered') ? readings.indexOf('layered') : 0], box, upload.force);
       if (guard.verdict === 'refused' || (guard.verdict === 'not-mri' && !guard.forced)) throw new NotBrainMriError(refusalMessage(guard), guard);
       const input = new Float32Array(readings.length * 3 * size * size);
-      boxed.forEach((pixels, i) => toModelInput(pixels, model.manifest.normalisation, undefined, input.subarray(i * 3 * size * size, (i + 1) * 3 * size * size)));
+      boxed.forEach((pixels, i) => {
+        const into = input.subarray(i * 3 * size * size, (i + 1) * 3 * size * size), rule = model.manifest.normalisation;
+        // a grey reading's three channels are one plane: scaled once and copied, the same numbers
+        if (readings[i] === 'grayscale') greyToModelInput(flairChannel(pixels), rule, into);
+        else toModelInput(pixels, rule, undefined, into);
+      });
       return { flair, box, readings, pixelsByReading, input, guard, decodeMs: decoded - decodeStarted, preprocessMs: performance.now() - decoded - guard.ms };
     });
 

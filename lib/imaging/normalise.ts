@@ -72,3 +72,9 @@ export function planesToModelInput(planes: readonly [Uint8Array, Uint8Array, Uin
   }
   return into;
 }
+
+/** One grey plane as all three channels, scaled by its own histogram: what toModelInput gives for it interleaved thrice. */
+export function greyToModelInput(grey: Uint8Array, rule: Normalisation, into: Float32Array): Float32Array {
+  const scale = scaleFromHistogram(histogram(grey), rule);
+  return planesToModelInput([grey, grey, grey], rule, [scale, scale, scale], into);
+}
