@@ -177,8 +177,10 @@ export const fileCases: FileCase[] = [
   { title: 'a 1x1 image', status: 400, file: async () => png('dot.png', await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).png().toBuffer()) },
   { title: 'a 4096x32 strip', status: 422, file: async () => png('strip.png', await tumourSharp().resize(4096, 32, { fit: 'fill' }).png().toBuffer()) },
 
+  // A black picture is a slice beyond the head (or its export): answered, with nothing in it.
+  { title: 'a blank black image', status: 200, label: 'No Tumor', inBrowser: true, file: async () => png('black.png', await blank('#000000')) },
+
   // Readable images that are not brain MRI slices.
-  { title: 'a blank black image', status: 422, inBrowser: true, file: async () => png('black.png', await blank('#000000')) },
   { title: 'a blank white image', status: 422, file: async () => png('white.png', await blank('#ffffff')) },
   { title: 'an image of colour noise', status: 422, file: async () => png('noise.png', await sharp(seededBytes(256 * 256 * 3, 7), { raw: { width: 256, height: 256, channels: 3 } }).png().toBuffer()) },
   { title: 'a photograph (scikit-image camera, CC0)', status: 422, inBrowser: true, file: async () => png('camera.png', readFixture('not-mri-camera.png')) },

@@ -41,11 +41,20 @@ test('a planet on black is flagged as not MRI with its score, and can be analyse
 });
 
 test('one flat colour is refused for certain: force does not overrule it', async () => {
-  const black = new Uint8Array(await sharp({ create: { width: 256, height: 256, channels: 3, background: '#000000' } }).png().toBuffer());
-  const error = await flagged(black, true);
+  const white = new Uint8Array(await sharp({ create: { width: 256, height: 256, channels: 3, background: '#ffffff' } }).png().toBuffer());
+  const error = await flagged(white, true);
   assert.equal(error.guard.verdict, 'refused');
   assert.equal(error.guard.overrulable, false);
   assert.match(error.message, /one flat colour/);
+});
+
+test('a black slice (beyond the head, or a black export) is answered: No Tumor, nothing drawn, the note that no brain is visible', async () => {
+  const black = new Uint8Array(await sharp({ create: { width: 256, height: 256, channels: 3, background: '#000000' } }).png().toBuffer());
+  const analysis = await slice(black);
+  assert.equal(analysis.guard.verdict, 'blank');
+  assert.equal(analysis.result.label, 'No Tumor');
+  assert.equal(analysis.result.mask, null);
+  assert.match(analysis.note!, /No brain is visible/);
 });
 
 test('a T1c slice is answered with the warning that the model reads axial FLAIR', async () => {

@@ -1,12 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import type { Letterbox } from '../imaging/letterbox';
-import { certainRefusal, guardInput } from '../imaging/mri-likeness';
+import { certainVerdict, guardInput } from '../imaging/mri-likeness';
 import { loadGuardModel, type GuardScores } from '../model/guard-model';
 
 // Is the upload a brain MRI slice, and the kind the tumour model reads? A few certain checks, then the learned score.
 
-/** axial-flair: what the model reads; other-mri: MRI, but T1/T1c alone or another plane; not-mri: flagged; refused: certainly no slice. */
-export type GuardVerdict = 'axial-flair' | 'other-mri' | 'not-mri' | 'refused';
+/**
+ * axial-flair: what the model reads; other-mri: MRI, but T1/T1c alone or another plane; blank: black all over, a slice
+ * with nothing in it (answered); not-mri: flagged; refused: certainly no slice.
+ */
+export type GuardVerdict = 'axial-flair' | 'other-mri' | 'blank' | 'not-mri' | 'refused';
 
 export interface GuardReport {
   verdict: GuardVerdict;
@@ -43,10 +46,8 @@ export async function judgeUpload(rgb: Uint8Array, box: Letterbox, force = false
   const guard = await loadGuardModel();
   const { thresholds } = guard.manifest;
   const model = { name: guard.manifest.model.name, version: guard.manifest.model.version };
-  const refusal = certainRefusal(rgb, box);
-  if (refusal) {
-    return { verdict: 'refused', score: null, scores: null, reason: refusal, overrulable: false, forced: false, thresholds, model, ms: performance.now() - started };
-  }
+  const certain = certainVerdict(rgb, box);
+  if (certain) return { ...certain, score: null, scores: null, overrulable: false, forced: false, thresholds, model, ms: performance.now() - started };
   const scores = await guard.classify(guardInput(rgb, box.size));
   const verdict: GuardVerdict =
     scores.notMri >= thresholds.notMri ? 'not-mri' : scores.otherMri >= thresholds.otherMri ? 'other-mri' : 'axial-flair';

@@ -22,7 +22,7 @@ const label = { type: 'string', enum: ['Tumor', 'No Tumor'] };
 const reading = { type: 'string', enum: ['grayscale', 'layered'] };
 
 const guard = object({
-  verdict: { type: 'string', enum: ['axial-flair', 'other-mri', 'not-mri', 'refused'] },
+  verdict: { type: 'string', enum: ['axial-flair', 'other-mri', 'blank', 'not-mri', 'refused'] },
   score: nullable({ ...probability, description: 'probability that the picture is not a brain MRI' }),
   scores: nullable(object({ axialFlair: probability, otherMri: probability, notMri: probability })),
   reason: text,

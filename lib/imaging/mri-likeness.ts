@@ -14,8 +14,8 @@ export const VISIBLE_LEVEL = 20;
 /** ... making up at least this share of the slice. */
 export const VISIBLE_SHARE = 0.03;
 
-/** Brightest minus darkest value of one channel inside the letterbox: a few pixels of head are not flat. */
-function channelSpread(rgb: Uint8Array, box: Letterbox, channel: number): number {
+/** Darkest and brightest value of one channel inside the letterbox: a few pixels of head are not flat. */
+function channelRange(rgb: Uint8Array, box: Letterbox, channel: number): [number, number] {
   let low = 255, high = 0;
   for (let y = box.top; y < box.top + box.height; y++) {
     for (let x = box.left, i = (y * box.size + x) * 3 + channel; x < box.left + box.width; x++, i += 3) {
@@ -23,13 +23,19 @@ function channelSpread(rgb: Uint8Array, box: Letterbox, channel: number): number
       if (rgb[i] > high) high = rgb[i];
     }
   }
-  return high - low;
+  return [low, high];
 }
 
-/** Why the letterboxed picture certainly is no slice, or null. Only these refusals cannot be overruled. */
-export function certainRefusal(rgb: Uint8Array, box: Letterbox): string | null {
-  if (Math.min(box.width, box.height) < MIN_ASPECT * Math.max(box.width, box.height)) return 'it is a long thin strip, not the shape of a slice';
-  if ([0, 1, 2].every((channel) => channelSpread(rgb, box, channel) <= FLAT_SPREAD)) return 'it is one flat colour, with nothing in it to analyse';
+/**
+ * What the pixels alone settle: `blank` for a picture dark all over (an MRI slice past the end of the head is black, and
+ * is still an MRI slice: answered, with nothing in it), `refused` with the reason for a long thin strip or one flat colour
+ * that is not black, and null when the classifier must judge. Only these refusals cannot be overruled.
+ */
+export function certainVerdict(rgb: Uint8Array, box: Letterbox): { verdict: 'blank' | 'refused'; reason: string } | null {
+  if (Math.min(box.width, box.height) < MIN_ASPECT * Math.max(box.width, box.height)) return { verdict: 'refused', reason: 'it is a long thin strip, not the shape of a slice' };
+  const ranges = [0, 1, 2].map((channel) => channelRange(rgb, box, channel));
+  if (ranges.every(([, high]) => high <= FLAT_SPREAD)) return { verdict: 'blank', reason: 'it is black all over, as a slice beyond the head is' };
+  if (ranges.every(([low, high]) => high - low <= FLAT_SPREAD)) return { verdict: 'refused', reason: 'it is one flat colour, with nothing in it to analyse' };
   return null;
 }
 
