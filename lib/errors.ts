@@ -42,8 +42,18 @@ export class ModelUnavailableError extends Error {
   }
 }
 
+// Told apart by name, not by class: the start-up warm-up (instrumentation.ts) is bundled apart from the routes, so each
+// class exists twice in one process, and the shared queue, memory budget and models throw the copy that made them.
+const named = (error: unknown, ...names: string[]) => error instanceof Error && names.includes(error.name);
+
+/** Bad input, the guard's refusal included. */
+export const isUploadError = (error: unknown): error is UploadError => named(error, 'UploadError', 'NotBrainMriError');
+export const isNotBrainMriError = (error: unknown): error is NotBrainMriError => named(error, 'NotBrainMriError');
+export const isServerBusyError = (error: unknown): error is ServerBusyError => named(error, 'ServerBusyError');
+export const isModelUnavailableError = (error: unknown): error is ModelUnavailableError => named(error, 'ModelUnavailableError');
+
 export function isExpectedError(error: unknown): error is UploadError | ServerBusyError {
-  return error instanceof UploadError || error instanceof ServerBusyError;
+  return isUploadError(error) || isServerBusyError(error);
 }
 
 /**
@@ -52,7 +62,7 @@ export function isExpectedError(error: unknown): error is UploadError | ServerBu
  */
 export function messageForPerson(error: unknown): string {
   if (isExpectedError(error)) return error.message;
-  if (error instanceof ModelUnavailableError) {
+  if (isModelUnavailableError(error)) {
     console.error(error);
     return 'The model is not available on this server right now. Please tell the operator.';
   }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { analyzeSlice } from '../lib/analysis/analyze-slice';
-import { UploadError } from '../lib/errors';
+import { isUploadError } from '../lib/errors';
 import { atThreshold, DiceAccumulator, expectedCalibrationError, median, rocAuc } from '../lib/evaluation/metrics';
 import { modelsDirectory, readManifest } from '../lib/manifest';
 
@@ -67,7 +67,7 @@ async function evaluateSlices(root: string, modalities: 'flair' | 'all', include
         if ((analysis.result.label === 'Tumor') !== (analysis.result.tumourAreaPx > 0)) disagreements++;
         times.push(analysis.timingsMs.total);
       } catch (error) {
-        if (!(error instanceof UploadError)) throw error;
+        if (!isUploadError(error)) throw error;
         rejected++; // refused as not an MRI slice: counted as No Tumor with no mask
       }
       labels.push(truth.some((v) => v > 127));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WorkQueue } from '../lib/analysis/work-queue';
 import { ServerBusyError } from '../lib/errors';
+import { errorResponse } from '../lib/http/responses';
 
 test('beyond capacity a request is refused at once with a retry delay, and a released place is reused', () => {
   const queue = new WorkQueue(1, 2);
@@ -38,4 +39,20 @@ test('a task that fails frees its turn for the next one', async () => {
   const queue = new WorkQueue(1, 10);
   await assert.rejects(queue.run(async () => { throw new Error('decoder crashed'); }), /decoder crashed/);
   assert.equal(await queue.run(async () => 'next one ran'), 'next one ran');
+});
+
+test('a busy error thrown by another copy of the error classes is still 503 with Retry-After, not 500', async () => {
+  // what the start-up warm-up's bundle throws from the shared queue: the same name and fields, another class
+  const OtherCopy = class ServerBusyError extends Error {
+    readonly status = 503;
+    constructor(readonly retryAfterSeconds: number) {
+      super('The server is busy analysing other images. Please try again in a few seconds.');
+      this.name = 'ServerBusyError';
+    }
+  };
+  const response = errorResponse(new OtherCopy(2));
+  assert.equal(response.status, 503);
+  assert.equal(response.headers.get('retry-after'), '2');
+  const otherUploadError = Object.assign(new Error('Send one file in each field (flair).'), { name: 'UploadError', status: 400 });
+  assert.equal(errorResponse(otherUploadError).status, 400);
 });

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { analyzeSlice } from '@/lib/analysis/analyze-slice';
 import { memoryBudget } from '@/lib/analysis/memory-budget';
 import { sliceView } from '@/lib/analysis/slice-report';
-import { messageForPerson, NotBrainMriError } from '@/lib/errors';
+import { isNotBrainMriError, messageForPerson } from '@/lib/errors';
 import { formFile, parseSliceUpload } from '@/lib/validation/upload';
 import SliceResult from '@/app/ui/predict/slice-result';
 
@@ -29,7 +29,7 @@ export async function analyzeSliceAction(_previous: AnalyzeState, formData: Form
     const view = await sliceView(await analyzeSlice(upload, { memory }));
     return { status: 'done', result: <SliceResult view={view} /> };
   } catch (error) {
-    if (error instanceof NotBrainMriError && error.guard.overrulable) return { status: 'error', message: error.message, overrulable: true };
+    if (isNotBrainMriError(error) && error.guard.overrulable) return { status: 'error', message: error.message, overrulable: true };
     return { status: 'error', message: messageForPerson(error) };
   } finally {
     memory.release();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { analyzeSlice } from '../analysis/analyze-slice';
 import { analyzeVolume } from '../analysis/analyze-volume';
 import { maskNiftiGz } from '../analysis/volume-report';
-import { ModelUnavailableError } from '../errors';
+import { isModelUnavailableError } from '../errors';
 import { encodePng } from '../imaging/raster';
 import type { Scan } from './find-scans';
 
@@ -51,7 +51,7 @@ export async function analyseScan(scan: Scan, modelVersion: string, withMask: bo
       mask: withMask ? { bytes: await maskNiftiGz(analysis), extension: '.nii.gz' } : null,
     };
   } catch (error) {
-    if (error instanceof ModelUnavailableError) throw error;
+    if (isModelUnavailableError(error)) throw error;
     // an expected refusal keeps its message; anything else is reported by its kind, never with the file's content
     const message = error instanceof Error ? error.message : String(error);
     return errorRow(scan, modelVersion, (error as { status?: number })?.status ? message : `unexpected error: ${message}`);

@@ -1,7 +1,7 @@
 import { Readable, Transform, Writable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import formidable, { errors as formidableErrors, multipart } from 'formidable';
-import { tooManyFiles, UploadError } from '../errors';
+import { isServerBusyError, isUploadError, tooManyFiles, UploadError } from '../errors';
 import { megabytes } from '../format';
 import { ADMISSION_WAIT_MS, BODY_IDLE_TIMEOUT_MS, MULTIPART_OVERHEAD_BYTES } from '../limits';
 import type { Reservation } from '../analysis/memory-budget';
@@ -78,7 +78,7 @@ function guardedBody(body: ReadableStream<Uint8Array>, limit: number, memory: Re
 }
 
 function toUploadError(error: unknown, limits: MultipartLimits): Error {
-  if (error instanceof UploadError || (error as Error)?.name === 'ServerBusyError') return error as Error;
+  if (isUploadError(error) || isServerBusyError(error)) return error as Error;
   const code = (error as { code?: number }).code;
   if (code === formidableErrors.biggerThanMaxFileSize || code === formidableErrors.biggerThanTotalMaxFileSize) {
     return new UploadError(`The upload is larger than the limit of ${megabytes(limits.maxTotalBytes)}.`, 413);

@@ -1,5 +1,5 @@
 import { guardBody } from '../analysis/slice-report';
-import { ModelUnavailableError, NotBrainMriError, ServerBusyError, UploadError } from '../errors';
+import { isModelUnavailableError, isNotBrainMriError, isServerBusyError, isUploadError } from '../errors';
 
 // JSON answers for the API: every error is {"error": "<message for a person>"} with its status; the guard's 422 adds
 // {"guard": {...}} so that a program can decide whether to send the picture again with force=true.
@@ -11,10 +11,10 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 }
 
 export function errorResponse(error: unknown): Response {
-  if (error instanceof NotBrainMriError) return json({ error: error.message, guard: guardBody(error.guard) }, error.status);
-  if (error instanceof UploadError) return json({ error: error.message }, error.status);
-  if (error instanceof ServerBusyError) return json({ error: error.message }, 503, { 'Retry-After': String(error.retryAfterSeconds) });
-  if (error instanceof ModelUnavailableError) {
+  if (isNotBrainMriError(error)) return json({ error: error.message, guard: guardBody(error.guard) }, error.status);
+  if (isUploadError(error)) return json({ error: error.message }, error.status);
+  if (isServerBusyError(error)) return json({ error: error.message }, 503, { 'Retry-After': String(error.retryAfterSeconds) });
+  if (isModelUnavailableError(error)) {
     console.error(error);
     return json({ error: 'The model is not available on this server. The operator has been told.' }, 503);
   }

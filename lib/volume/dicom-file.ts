@@ -1,5 +1,5 @@
 import dicomParser, { type DataSet } from 'dicom-parser';
-import { UploadError } from '../errors';
+import { isUploadError, UploadError } from '../errors';
 import { MAX_DICOM_FILE_BYTES } from '../limits';
 import type { VoxelType } from './scalar-volume';
 
@@ -163,13 +163,13 @@ export function readDicomHeader(bytes: Uint8Array, label: string): DicomImageHea
     // stops at the pixel data's element header: its bytes are never walked
     dataSet = dicomParser.parseDicom(bytes, { untilTag: tags.pixelData, inflater: () => refuseSyntax(syntax, label) });
   } catch (error) {
-    if (error instanceof UploadError) throw error;
+    if (isUploadError(error)) throw error;
     throw damaged(label);
   }
   try {
     return checkedHeader(dataSet, bytes.length, encoding.littleEndian, label);
   } catch (error) {
-    if (error instanceof UploadError) throw error;
+    if (isUploadError(error)) throw error;
     throw damaged(label);
   }
 }
@@ -192,7 +192,7 @@ export function readDicomIdentity(bytes: Uint8Array, label: string): DicomIdenti
       isMediaDirectory: sopClass === MEDIA_DIRECTORY_SOP_CLASS,
     };
   } catch (error) {
-    if (error instanceof UploadError) throw error;
+    if (isUploadError(error)) throw error;
     throw damaged(label);
   }
 }

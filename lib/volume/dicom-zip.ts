@@ -1,5 +1,5 @@
 import yauzl from 'yauzl';
-import { UploadError } from '../errors';
+import { isUploadError, UploadError } from '../errors';
 import { megabytes } from '../format';
 import { MAX_DICOM_FILE_BYTES, MAX_VOLUME_DECOMPRESSED_BYTES, MAX_ZIP_ENTRIES } from '../limits';
 import type { Reservation } from '../analysis/memory-budget';
@@ -22,7 +22,7 @@ const damaged = (label: string) => new UploadError(`${label} is a damaged or unr
 
 /** Every zip error that is not already ours becomes "damaged": yauzl's messages carry entry names, which are not echoed. */
 function asUploadError(error: unknown, label: string): UploadError {
-  return error instanceof UploadError ? error : damaged(label);
+  return isUploadError(error) ? error : damaged(label);
 }
 
 function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, out: Uint8Array, label: string): Promise<Uint8Array> {

@@ -1,5 +1,5 @@
 import { createGunzip } from 'node:zlib';
-import { UploadError } from '../errors';
+import { isUploadError, UploadError } from '../errors';
 
 // .nii.gz unpacked in zlib's thread pool, never on the event loop, and never past the bytes the header asked for.
 
@@ -21,7 +21,7 @@ export function gunzipPrefix(packed: Uint8Array, wanted: number, label: string):
       if (settled) return;
       settled = true;
       gunzip.destroy();
-      if (result instanceof UploadError) reject(result);
+      if (isUploadError(result)) reject(result);
       else resolve(result);
     };
     gunzip.on('data', (chunk: Buffer) => {
