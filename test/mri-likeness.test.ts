@@ -60,13 +60,22 @@ test('the flat-colour check looks inside the letterbox only: black bars around a
 
 test('the classifier input is the mean of each 4 x 4 cell, planar RGB, scaled to 0..1', () => {
   const rgb = picture((x, y) => [x < 4 && y < 4 ? 255 : 0, (x + y) % 2 ? 255 : 0, 51]);
-  const input = guardInput(rgb, SIZE);
+  const input = guardInput(rgb, SIZE, 64);
   const area = 64 * 64;
   assert.equal(input.length, 3 * area);
   assert.ok(Math.abs(input[0] - 1) < 1e-6); // the first cell is all red
   assert.ok(Math.abs(input[1]) < 1e-6);
   assert.ok(Math.abs(input[area] - 0.5) < 1e-6); // a checkerboard averages to half
   assert.ok(Math.abs(input[2 * area + 123] - 0.2) < 1e-6);
+});
+
+test('a guard with a finer input (128 a side) averages 2 x 2 cells', () => {
+  const rgb = picture((x, y) => [x < 2 && y < 2 ? 255 : 0, x % 2 ? 255 : 0, 0]);
+  const input = guardInput(rgb, SIZE, 128);
+  assert.equal(input.length, 3 * 128 * 128);
+  assert.ok(Math.abs(input[0] - 1) < 1e-6 && Math.abs(input[1]) < 1e-6);
+  assert.ok(Math.abs(input[128 * 128] - 0.5) < 1e-6);
+  assert.throws(() => guardInput(rgb, SIZE, 100), /does not divide/);
 });
 
 test('visible brain is the share of FLAIR (green) pixels at 20 or more', () => {

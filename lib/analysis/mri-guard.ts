@@ -48,7 +48,7 @@ export async function judgeUpload(rgb: Uint8Array, box: Letterbox, force = false
   const model = { name: guard.manifest.model.name, version: guard.manifest.model.version };
   const certain = certainVerdict(rgb, box);
   if (certain) return { ...certain, score: null, scores: null, overrulable: false, forced: false, thresholds, model, ms: performance.now() - started };
-  const scores = await guard.classify(guardInput(rgb, box.size));
+  const scores = await guard.classify(guardInput(rgb, box.size, guard.inputSize));
   const verdict: GuardVerdict =
     scores.notMri >= thresholds.notMri ? 'not-mri' : scores.otherMri >= thresholds.otherMri ? 'other-mri' : 'axial-flair';
   return {

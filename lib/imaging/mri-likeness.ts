@@ -5,8 +5,6 @@ import type { Letterbox } from './letterbox';
 // (lib/model/guard-model.ts, lib/analysis/mri-guard.ts): rules on edges and backgrounds refused tightly cropped scans and
 // passed planets on black.
 
-/** The classifier sees the model square averaged over cells of this many pixels a side (256 -> 64). */
-export const GUARD_CELL = 4;
 const MIN_ASPECT = 0.25; // scanners' slices are square or close to it; 1:4 is far beyond any of them
 const FLAT_SPREAD = 3; // 8-bit levels between the darkest and brightest pixel of every channel: one flat colour
 /** "Visible brain": FLAIR pixels at this 8-bit value or more ... */
@@ -39,9 +37,13 @@ export function certainVerdict(rgb: Uint8Array, box: Letterbox): { verdict: 'bla
   return null;
 }
 
-/** The classifier's input: interleaved RGB of the model square -> planar float32, each cell's mean, scaled to 0..1. */
-export function guardInput(rgb: Uint8Array, size: number, cell = GUARD_CELL): Float32Array {
-  const side = Math.floor(size / cell);
+/**
+ * The classifier's input: interleaved RGB of the model square (`size` a side) -> planar float32 `side` a side, each cell's
+ * mean, scaled to 0..1. The side is the guard's (its manifest's input shape); it must divide the square.
+ */
+export function guardInput(rgb: Uint8Array, size: number, side: number): Float32Array {
+  const cell = size / side;
+  if (!Number.isInteger(cell)) throw new Error(`The guard's input side ${side} does not divide the model square ${size}.`);
   const area = side * side;
   const input = new Float32Array(3 * area);
   const scale = 1 / (255 * cell * cell);
