@@ -1,6 +1,6 @@
 """Fit the slice decision on the validation patients, export to ONNX and write models/manifest.json.
 
-    /usr/bin/python3 training/export.py --run training/runs/v2 --version 2.5.0
+    /usr/bin/python3 training/export.py --run training/runs/v2 --version 2.6.0
 
 The served slice probability combines the two heads (decision.py), fitted on validation patients (never on test
 patients); the threshold is the one with the best F1 there, and so is the smallest tumour component drawn.
