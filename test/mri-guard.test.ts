@@ -4,7 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { analyzeSlice } from '../lib/analysis/analyze-slice';
-import { NotBrainMriError } from '../lib/errors';
+import { ModelUnavailableError, NotBrainMriError } from '../lib/errors';
+import { checkGuardSide } from '../lib/model/guard-model';
 
 // The guard with the committed models, on the e2e fixtures: what a person sending these pictures gets.
 
@@ -75,4 +76,10 @@ test('the two tumour fixtures are answered as before, as axial FLAIR', async () 
     assert.equal(analysis.result.label, 'Tumor');
     assert.equal(analysis.guard.verdict, 'axial-flair');
   }
+});
+
+test('a guard whose input side does not divide the model square is refused when it is loaded, not per request', () => {
+  assert.doesNotThrow(() => checkGuardSide(256, 64));
+  assert.doesNotThrow(() => checkGuardSide(256, 128));
+  assert.throws(() => checkGuardSide(256, 100), (error) => error instanceof ModelUnavailableError && /does not divide/.test(error.message));
 });

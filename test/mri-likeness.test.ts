@@ -75,7 +75,6 @@ test('a guard with a finer input (128 a side) averages 2 x 2 cells', () => {
   assert.equal(input.length, 3 * 128 * 128);
   assert.ok(Math.abs(input[0] - 1) < 1e-6 && Math.abs(input[1]) < 1e-6);
   assert.ok(Math.abs(input[128 * 128] - 0.5) < 1e-6);
-  assert.throws(() => guardInput(rgb, SIZE, 100), /does not divide/);
 });
 
 test('visible brain is the share of FLAIR (green) pixels at 20 or more', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ModelUnavailableError } from '../errors';
-import { modelsDirectory } from '../manifest';
+import { modelsDirectory, readManifest } from '../manifest';
 import { readVerifiedModel, sessionOptions } from './model-file';
 
 // The guard's classifier (models/guard.onnx, written by training/guard_train.py with models/guard.json). Like
@@ -48,8 +48,16 @@ export function readGuardManifest(directory = modelsDirectory()): GuardManifest 
   return parsed.data;
 }
 
+/** The guard averages the model square over cells of whole pixels: its input side must divide the square. */
+export function checkGuardSide(square: number, side: number): void {
+  if (!Number.isInteger(square / side)) {
+    throw new ModelUnavailableError(`The guard's input side ${side} does not divide the model square ${square}: re-export the guard.`);
+  }
+}
+
 async function createGuardModel(directory: string): Promise<GuardModel> {
   const manifest = readGuardManifest(directory);
+  checkGuardSide(readManifest(directory).input.shape[2], manifest.input.shape[2]);
   const bytes = readVerifiedModel(path.join(directory, manifest.model.file), manifest.model.sha256, 'models/guard.json', 're-export the guard');
   const ort = await import('onnxruntime-node');
   // 3 M multiply-adds: one thread is quicker than waking a second one
