@@ -1,10 +1,13 @@
 """The guard's network: is a picture an axial FLAIR slice, another MRI (T1, T1c, sagittal, coronal) or not an MRI at all.
 
-    /usr/bin/python3 training/guard_model.py    # parameters and multiply-adds per picture
+    /usr/bin/python3 training/guard_model.py [depth]    # parameters and multiply-adds per picture
 
 Input: the upload letterboxed into 256 x 256 as the tumour model sees it, averaged over 4 x 4 cells: RGB 64 x 64 in 0..1.
-Five strided 3 x 3 convolutions (64 -> 2 pixels), global average pooling, one linear layer to three classes.
+Five stages, each a strided 3 x 3 convolution (64 -> 2 pixels) and depth - 1 more at the same size, global average pooling,
+one linear layer to three classes.
 """
+import sys
+
 import torch
 import torch.nn as nn
 
@@ -13,19 +16,22 @@ INPUT_SIZE = 64
 CELL = 4  # the 256 model square averaged over CELL x CELL pixels
 
 
-def stage(cin, cout):
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+def stage(cin, cout, depth):
+    layers = [nn.Conv2d(cin, cout, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+    for _ in range(depth - 1):
+        layers += [nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+    return nn.Sequential(*layers)
 
 
 class GuardNet(nn.Module):
-    def __init__(self, width=16):
+    def __init__(self, width=16, depth=1):
         super().__init__()
         w = [width, 2 * width, 3 * width, 4 * width, 6 * width]
-        self.enc1 = stage(3, w[0])  # 32 x 32
-        self.enc2 = stage(w[0], w[1])  # 16 x 16
-        self.enc3 = stage(w[1], w[2])  # 8 x 8
-        self.enc4 = stage(w[2], w[3])  # 4 x 4
-        self.enc5 = stage(w[3], w[4])  # 2 x 2
+        self.enc1 = stage(3, w[0], depth)  # 32 x 32
+        self.enc2 = stage(w[0], w[1], depth)  # 16 x 16
+        self.enc3 = stage(w[1], w[2], depth)  # 8 x 8
+        self.enc4 = stage(w[2], w[3], depth)  # 4 x 4
+        self.enc5 = stage(w[3], w[4], depth)  # 2 x 2
         self.classify = nn.Linear(w[4], len(CLASSES))
 
     def forward(self, x):
@@ -33,15 +39,41 @@ class GuardNet(nn.Module):
         return self.classify(x.mean((2, 3)))
 
 
+def from_state(state):
+    """A GuardNet of whatever width and depth these saved weights have."""
+    depth = sum(1 for key in state if key.startswith("enc1.") and state[key].dim() == 4)  # convolution weights of stage 1
+    net = GuardNet(state["enc1.0.weight"].shape[0], depth)
+    net.load_state_dict(state)
+    return net.eval()
+
+
+class Ensemble(nn.Module):
+    """The mean of its members' class probabilities: members trained differently fail on different pictures."""
+
+    def __init__(self, members):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, x):
+        return torch.stack([torch.softmax(m(x), 1) for m in self.members]).mean(0)
+
+
 def multiply_adds(model):
-    total, x = 0, torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE)
-    for block in [model.enc1, model.enc2, model.enc3, model.enc4, model.enc5]:
-        x = block(x)
-        conv = block[0]
-        total += x.shape[2] * x.shape[3] * conv.in_channels * conv.out_channels * 9
+    total = 0
+
+    def count(conv, inputs, output):
+        nonlocal total
+        total += output.numel() * conv.in_channels * conv.kernel_size[0] * conv.kernel_size[1]
+
+    hooks = [m.register_forward_hook(count) for m in model.modules() if isinstance(m, nn.Conv2d)]
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE))
+    for h in hooks:
+        h.remove()
     return total + model.classify.in_features * model.classify.out_features
 
 
 if __name__ == "__main__":
-    net = GuardNet().eval()
+    net = GuardNet(depth=int(sys.argv[1]) if len(sys.argv) > 1 else 1).eval()
     print({"parameters": sum(p.numel() for p in net.parameters()), "multiply_adds": multiply_adds(net)})

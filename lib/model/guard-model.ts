@@ -7,7 +7,7 @@ import { readVerifiedModel, sessionOptions } from './model-file';
 
 // The guard's classifier (models/guard.onnx, written by training/guard_train.py with models/guard.json). Like
 // inference-thread.ts, the only other module that loads onnxruntime-node: callers get probabilities, never tensors. It
-// runs on the event loop: 3 M multiply-adds take under a millisecond.
+// runs on the event loop: 13 M multiply-adds (two small networks) take about a millisecond.
 
 const guardManifestSchema = z.object({
   model: z.object({ name: z.string(), version: z.string(), file: z.string(), sha256: z.string(), bytes: z.number() }),
@@ -60,7 +60,7 @@ async function createGuardModel(directory: string): Promise<GuardModel> {
   checkGuardSide(readManifest(directory).input.shape[2], manifest.input.shape[2]);
   const bytes = readVerifiedModel(path.join(directory, manifest.model.file), manifest.model.sha256, 'models/guard.json', 're-export the guard');
   const ort = await import('onnxruntime-node');
-  // 3 M multiply-adds: one thread is quicker than waking a second one
+  // 13 M multiply-adds, about a millisecond on one thread; a second would compete with the inference threads
   const session = await ort.InferenceSession.create(bytes, sessionOptions(1));
   const size = manifest.input.shape[2];
   return {
