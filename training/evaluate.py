@@ -98,7 +98,7 @@ def dice_strip_svg(dices, names, path):
 
 
 def learning_curve_svg(curve, path):
-    """Validation Dice (FLAIR alone) per epoch of the run."""
+    """Validation Dice (FLAIR alone) per epoch of the run, with a mark where a run continued another's checkpoint."""
     if not curve:
         return
     width, height, pad = 420, 220, 40
@@ -109,8 +109,11 @@ def learning_curve_svg(curve, path):
     points = " ".join(f"{xs(c['epoch']):.1f},{ys(c['valDiceFlair']):.1f}" for c in curve)
     grid = "".join(f'<line x1="{pad}" y1="{ys(v):.1f}" x2="{width - pad}" y2="{ys(v):.1f}" stroke="#e2e8f0"/><text x="{pad - 6}" y="{ys(v) + 4:.1f}" font-size="11" text-anchor="end">{v:.1f}</text>'
                    for v in np.linspace(0, 1, 6))
+    marks = "".join(f'<line x1="{xs(c["epoch"]):.1f}" y1="{pad}" x2="{xs(c["epoch"]):.1f}" y2="{height - pad}" stroke="#94a3b8" stroke-dasharray="4 3"/>'
+                    f'<text x="{xs(c["epoch"]) - 4:.1f}" y="{pad + 12}" font-size="10" text-anchor="end">run {c["run"]} from epoch {c["epoch"] - 1}</text>'
+                    for before, c in zip(curve, curve[1:]) if before.get("run") != c.get("run"))
     svg = f"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" font-family="sans-serif">
-<text x="{width / 2}" y="18" text-anchor="middle" font-size="13">Learning curve: validation Dice per patient (FLAIR alone)</text>{grid}
+<text x="{width / 2}" y="18" text-anchor="middle" font-size="13">Learning curve: validation Dice per patient (FLAIR alone)</text>{grid}{marks}
 <polyline fill="none" stroke="#0f766e" stroke-width="2" points="{points}"/>
 <text x="{width / 2}" y="{height - 8}" text-anchor="middle" font-size="11">epoch (1 to {top}; {curve[-1]['minutes']:.0f} CPU-minutes)</text></svg>"""
     open(path, "w").write(svg)

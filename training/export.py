@@ -60,13 +60,21 @@ def choose_min_component(mask_prob, served_tumour, masks, patient_index, candida
 
 
 def learning_curve(run):
-    """Validation figures per epoch from the run's log, for the model card."""
+    """Validation figures per epoch from the run's log, for the model card. A run started from another run's checkpoint
+    continues that run's curve: its epochs and minutes count on from the checkpoint's."""
     path = os.path.join(run, "log.jsonl")
     if not os.path.exists(path):
         return []
     records = [json.loads(line) for line in open(path) if line.strip()]
-    return [{"epoch": r["epoch"], "minutes": round(r["minutes"], 1), "loss": round(r["loss"], 4),
-             "valDiceFlair": round(r["val_flair"]["dice_mean"], 4), "valAucFlair": round(r["val_flair"]["auc_head"], 4)} for r in records]
+    curve = [{"epoch": r["epoch"], "minutes": round(r["minutes"], 1), "loss": round(r["loss"], 4), "run": os.path.basename(run),
+              "valDiceFlair": round(r["val_flair"]["dice_mean"], 4), "valAucFlair": round(r["val_flair"]["auc_head"], 4)} for r in records]
+    init = json.load(open(os.path.join(run, "args.json"))).get("init", "")
+    if not init.endswith(".pt") or os.path.dirname(init) == run:
+        return curve
+    start = torch.load(init, map_location="cpu")["epoch"]
+    parent = [r for r in learning_curve(os.path.dirname(init)) if r["epoch"] <= start]
+    minutes = parent[-1]["minutes"] if parent else 0
+    return parent + [{**r, "epoch": r["epoch"] + start, "minutes": round(r["minutes"] + minutes, 1)} for r in curve]
 
 
 def main():
