@@ -26,6 +26,7 @@ def stage(cin, cout, depth):
 class GuardNet(nn.Module):
     def __init__(self, width=16, depth=1):
         super().__init__()
+        self.width, self.depth = width, depth
         w = [width, 2 * width, 3 * width, 4 * width, 6 * width]
         self.enc1 = stage(3, w[0], depth)  # 32 x 32
         self.enc2 = stage(w[0], w[1], depth)  # 16 x 16

@@ -154,8 +154,7 @@ def export_from_checkpoint(args, model=None):
     members = [from_state(torch.load(path)) for path in args.members or [os.path.join(args.out, "last.pt")]]
     model = Ensemble(members if model is None else [model.eval()])
     val = np.load(args.val)
-    with torch.no_grad():
-        p = torch.cat([model(to_tensor(val["val_x"][s:s + 512])) for s in range(0, len(val["val_x"]), 512)]).numpy()
+    p = np.mean([probabilities(m, val["val_x"]) for m in model.members], 0)  # what the exported graph computes
     thresholds, report = choose_thresholds(p, val["val_y"], val["val_kind"], val["val_visible"], args)
     for family in sorted({k.split(" ", 1)[1] for k in val["val_kind"] if k.startswith("axial") and " " in k}):
         sel = np.array([k.endswith(" " + family) for k in val["val_kind"]]) & (val["val_visible"] >= VISIBLE_SHARE)
@@ -176,7 +175,7 @@ def export(model, thresholds, report, args):
         "model": {"name": "mri-guard", "version": args.version, "file": "guard.onnx", "sha256": hashlib.sha256(data).hexdigest(),
                   "bytes": len(data), "parameters": sum(p.numel() for p in model.parameters()), "multiplyAdds": sum(multiply_adds(m) for m in model.members),
                   "architecture": "the mean probability of " + " and ".join(
-                      f"5 stages of {len([c for c in m.enc1 if isinstance(c, torch.nn.Conv2d)])} 3x3 conv + BN + ReLU (width {m.enc1[0].out_channels})"
+                      f"5 stages of {m.depth} 3x3 conv + BN + ReLU (width {m.width})"
                       for m in model.members) + ", each ending in a global mean and a linear layer (training/guard_model.py)",
                   "members": args.members or [os.path.join(args.out, "last.pt")]},
         "input": {"name": "image", "shape": ["batch", 3, INPUT_SIZE, INPUT_SIZE], "channels": ["R", "G", "B"], "scale": 1 / 255,

@@ -63,7 +63,6 @@ def load_weights(model, path, images_u8=None):
         h.remove()
 
 
-
 def widen(model, old_state):
     """Copies a narrower network's weights into this one so that it computes exactly the same function at first.
 
