@@ -108,9 +108,9 @@ async function measureCorpus() {
   const total = byCategory.rate(refused);
   const round = byCategory.rate(refused, split.round_on_dark);
   const worst = [...byCategory.rows.keys()].map((key) => ({ key, ...byCategory.rate(refused, [key]) })).sort((a, b) => a.rate - b.rate)[0];
-  console.log(`\nnot MRI flagged: ${total.k}/${total.n} = ${(100 * total.rate).toFixed(1)}% (target >= 98%)`);
-  console.log(`  round things on dark backgrounds: ${round.k}/${round.n} = ${(100 * round.rate).toFixed(1)}% (target >= 95%)`);
-  console.log(`  weakest category: ${worst.key} ${(100 * worst.rate).toFixed(1)}% (target: every category >= 90%)`);
+  console.log(`\nnot MRI flagged: ${total.k}/${total.n} = ${(100 * total.rate).toFixed(2)}% (target >= 98%)`);
+  console.log(`  round things on dark backgrounds: ${round.k}/${round.n} = ${(100 * round.rate).toFixed(2)}% (target >= 95%)`);
+  console.log(`  weakest category: ${worst.key} ${(100 * worst.rate).toFixed(2)}% (target: every category >= 90%)`);
   const categories = Object.fromEntries([...byCategory.rows.keys()].map((key) => [key, byCategory.rate(refused, [key])]));
   const sources = Object.fromEntries([...bySource.rows.keys()].map((key) => [key, bySource.rate(refused, [key])]));
   return { flagged: total, roundOnDark: round, categories, sources };

@@ -4,8 +4,8 @@
     nice -n 10 /usr/bin/python3 training/guard_dataset.py --val-only --out training/cache/guard-val.npz
 
 Training: LGG TRAIN patients (as grey FLAIR, as RGB, T1 alone, T1c alone), BRATS pat0001 and pat0003 (axial FLAIR,
-axial T1c, sagittal and coronal planes of both) and the `train` part of the not-MRI corpus (guard_corpus.py), each as sent
-and under random upload transforms (guard_transforms.py). Validation (thresholds only): LGG VAL patients, each axial slice
+axial T1c, sagittal and coronal planes of both, and axial FLAIR cut from turned copies of the volumes) and the `train` part
+of the not-MRI corpus (guard_corpus.py), each as sent and under random upload transforms (guard_transforms.py). Validation (thresholds only): LGG VAL patients, each axial slice
 as sent and once under each upload transform (the protocol of the measurement, on other patients), T1 and T1c as sent, and
 the corpus's `val` part. LGG test patients, BRATS pat0002/pat0004 and the corpus's `measure` part are never read here.
 """
@@ -16,9 +16,10 @@ import random
 
 import numpy as np
 from PIL import Image
+from scipy import ndimage
 
 from guard_model import CELL, CLASSES, INPUT_SIZE
-from guard_real import brats_planes, lgg_forms, lgg_slices, visible_share
+from guard_real import brats_planes, brats_volume, eight_bit, lgg_forms, lgg_slices, visible_share
 from guard_transforms import FAMILIES, apply_family, upload_variant
 
 MODEL_SQUARE = INPUT_SIZE * CELL
@@ -90,6 +91,23 @@ def add_brats(collector, args, rng):
                 collector.add(image, AXIAL if axial_flair else OTHER, f"brats-{plane}-{modality.lower()}", visible_share(pixels), rng, 3 if axial_flair else 1)
 
 
+def add_brats_tilted(collector, args):
+    """More axial FLAIR from the BRATS training volumes: each volume turned by up to 15 degrees about the left-right and the
+    front-back axis, then cut axially again, every second slice, as sent and once under an upload transform. Two volumes
+    are all this guard has of another scanner, and its skull-stripped lowest slices (a small cerebellum on black) look
+    like nothing else it learns from: a held-out volume was refused far more often than LGG patients (training/README.md)."""
+    rng, angles = random.Random(11), np.random.default_rng(11)
+    for patient in args.brats_train.split(","):
+        pixels, _ = eight_bit(brats_volume(args.brats, patient, "Flair"))
+        for t in range(args.brats_tilts):
+            a, b = angles.uniform(-15, 15, 2)
+            turned = ndimage.rotate(ndimage.rotate(pixels, a, axes=(1, 2), reshape=False, order=1), b, axes=(0, 2), reshape=False, order=1)
+            for k in range(t % 2, turned.shape[2], 2):
+                plane = np.ascontiguousarray(turned[:, :, k].T)
+                if (plane > 0).sum() >= 64:
+                    collector.add(Image.fromarray(plane).convert("RGB"), AXIAL, "brats-tilted-flair", visible_share(plane), rng, 1)
+
+
 def add_corpus(collector, args, split, rng, variants):
     for item in json.load(open(os.path.join(args.corpus, "index.json"))):
         if item["split"] != split:
@@ -105,6 +123,7 @@ def main():
     parser.add_argument("--lgg-cache", default="training/cache/lgg.npz", help="(default: %(default)s)")
     parser.add_argument("--brats", default="../shared/data/brats2013", help="BRATS 2013 folder (default: %(default)s)")
     parser.add_argument("--brats-train", default="pat0001,pat0003", help="volumes to train on (default: %(default)s)")
+    parser.add_argument("--brats-tilts", type=int, default=12, help="turned copies of each BRATS training volume (default: %(default)s)")
     parser.add_argument("--corpus", default="training/cache/guard-corpus", help="built by guard_corpus.py (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=7, help="(default: %(default)s)")
     parser.add_argument("--val-only", action="store_true", help="write only the validation arrays, by the measuring protocol")
@@ -121,6 +140,7 @@ def main():
     add_lgg(train, args, "train", rng, axial_variants=3, other_variants=1)
     add_brats(train, args, rng)
     add_corpus(train, args, "train", rng, variants=9)
+    add_brats_tilted(train, args)
     add_lgg(val, args, "val", rng, axial_variants=3, other_variants=0)
     add_corpus(val, args, "val", rng, variants=3)
     np.savez(args.out, classes=np.array(CLASSES), **train.arrays("train"), **val.arrays("val"))

@@ -49,14 +49,18 @@ def from_state(state):
 
 
 class Ensemble(nn.Module):
-    """The mean of its members' class probabilities: members trained differently fail on different pictures."""
+    """The mean of its members' class probabilities: members trained differently fail on different pictures. With
+    `mirror`, each member also reads the picture mirrored left to right (either hemisphere may be on either side), and
+    the mean is over both readings."""
 
-    def __init__(self, members):
+    def __init__(self, members, mirror=False):
         super().__init__()
         self.members = nn.ModuleList(members)
+        self.mirror = mirror
 
     def forward(self, x):
-        return torch.stack([torch.softmax(m(x), 1) for m in self.members]).mean(0)
+        views = [x, x.flip(3)] if self.mirror else [x]
+        return torch.stack([torch.softmax(m(v), 1) for m in self.members for v in views]).mean(0)
 
 
 def multiply_adds(model):

@@ -59,11 +59,14 @@ def eight_bit(volume):
     return out, ~background
 
 
+def brats_volume(root, patient, modality="Flair"):
+    folder = next(os.path.join(root, d) for d in sorted(os.listdir(root)) if patient in d)
+    return nib.load(os.path.join(folder, f"{modality}_subtrMeanDivStd.nii.gz")).get_fdata(dtype=np.float32)
+
+
 def brats_planes(root, patient, modality="Flair", min_head=64):
     """(plane, index, uint8 image) of one BRATS volume: axial, sagittal and coronal, radiological view, superior up."""
-    folder = next(os.path.join(root, d) for d in sorted(os.listdir(root)) if patient in d)
-    volume = nib.load(os.path.join(folder, f"{modality}_subtrMeanDivStd.nii.gz")).get_fdata(dtype=np.float32)
-    pixels, head = eight_bit(volume)
+    pixels, head = eight_bit(brats_volume(root, patient, modality))
     nx, ny, nz = pixels.shape
     for k in range(nz):
         if head[:, :, k].sum() >= min_head:

@@ -108,6 +108,7 @@ def main():
     parser.add_argument("--val", default="training/cache/guard-val.npz", help="validation arrays for the thresholds (default: %(default)s)")
     parser.add_argument("--init", default=None, help="start from these weights (a last.pt) instead of from scratch")
     parser.add_argument("--export-only", action="store_true", help="load the members, choose thresholds on --val, export")
+    parser.add_argument("--mirror", action="store_true", help="export: each member also reads the picture mirrored, and the mean is over both")
     parser.add_argument("--members", nargs="+", default=None, help="last.pt files whose mean is exported (default: <out>/last.pt)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -152,9 +153,10 @@ def main():
 
 def export_from_checkpoint(args, model=None):
     members = [from_state(torch.load(path)) for path in args.members or [os.path.join(args.out, "last.pt")]]
-    model = Ensemble(members if model is None else [model.eval()])
+    model = Ensemble(members if model is None else [model.eval()], args.mirror)
     val = np.load(args.val)
-    p = np.mean([probabilities(m, val["val_x"]) for m in model.members], 0)  # what the exported graph computes
+    views = [val["val_x"], val["val_x"][:, :, ::-1].copy()] if args.mirror else [val["val_x"]]
+    p = np.mean([probabilities(m, v) for m in model.members for v in views], 0)  # what the exported graph computes
     thresholds, report = choose_thresholds(p, val["val_y"], val["val_kind"], val["val_visible"], args)
     for family in sorted({k.split(" ", 1)[1] for k in val["val_kind"] if k.startswith("axial") and " " in k}):
         sel = np.array([k.endswith(" " + family) for k in val["val_kind"]]) & (val["val_visible"] >= VISIBLE_SHARE)
@@ -173,10 +175,11 @@ def export(model, thresholds, report, args):
     split = json.load(open(os.path.join(os.path.dirname(__file__), "guard-corpus-split.json")))
     manifest = {
         "model": {"name": "mri-guard", "version": args.version, "file": "guard.onnx", "sha256": hashlib.sha256(data).hexdigest(),
-                  "bytes": len(data), "parameters": sum(p.numel() for p in model.parameters()), "multiplyAdds": sum(multiply_adds(m) for m in model.members),
+                  "bytes": len(data), "parameters": sum(p.numel() for p in model.parameters()), "multiplyAdds": (2 if model.mirror else 1) * sum(multiply_adds(m) for m in model.members),
                   "architecture": "the mean probability of " + " and ".join(
                       f"5 stages of {m.depth} 3x3 conv + BN + ReLU (width {m.width})"
-                      for m in model.members) + ", each ending in a global mean and a linear layer (training/guard_model.py)",
+                      for m in model.members) + ", each ending in a global mean and a linear layer (training/guard_model.py)"
+                      + (", each reading the picture as sent and mirrored left to right" if model.mirror else ""),
                   "members": args.members or [os.path.join(args.out, "last.pt")]},
         "input": {"name": "image", "shape": ["batch", 3, INPUT_SIZE, INPUT_SIZE], "channels": ["R", "G", "B"], "scale": 1 / 255,
                   "preparation": f"the upload letterboxed into the {INPUT_SIZE * CELL} square, the mean of each {CELL}x{CELL} cell"},

@@ -1,0 +1,91 @@
+"""What another scanner costs the guard: one BRATS training volume held out of training, its slices counted.
+
+    /usr/bin/python3 training/guard_holdout.py build --hold-out pat0003 [--tilts 12]     # writes cache/guard-holdout-*.npz
+    nice -n 19 /usr/bin/python3 training/guard_train.py --dataset training/cache/guard-holdout-train.npz --out /tmp/ho/s8 --seed 8 --epochs 12 --threads 1 --models /tmp/ho/s8
+    /usr/bin/python3 training/guard_holdout.py score /tmp/ho/s8/last.pt /tmp/ho/s9/last.pt [--mirror]
+
+Validation has LGG patients only, so it cannot see a new scanner. `build` takes the training arrays (guard_dataset.py) without
+the held-out volume's pictures, optionally with the other volume's turned slices (--tilts; 0 for none), and writes the
+held-out volume's axial FLAIR as sent and once under each upload transform. `score` chooses thresholds on validation as the
+export does and counts the held-out slices with visible brain that are refused (422) or warned. The measuring set is not read.
+"""
+import argparse
+import random
+
+import numpy as np
+import torch
+from PIL import Image
+
+from guard_dataset import AXIAL, Collector, add_brats_tilted
+from guard_model import Ensemble, from_state
+from guard_real import VISIBLE_SHARE, brats_planes, visible_share
+from guard_train import NOT_MRI, OTHER, choose_thresholds, probabilities
+
+
+def volume_items(root, patient):
+    """How many training pictures add_brats() made of one volume: four of each axial FLAIR slice, two of every other."""
+    return sum(4 if plane == "axial" and modality == "Flair" else 2 for modality in ["Flair", "T1c"] for plane, _, _ in brats_planes(root, patient, modality))
+
+
+def build(args):
+    data = np.load(args.dataset)
+    kind = data["train_kind"]
+    brats = np.flatnonzero(np.char.startswith(kind, "brats-") & (kind != "brats-tilted-flair"))
+    patients = args.brats_train.split(",")
+    start = brats[0] + sum(volume_items(args.brats, p) for p in patients[:patients.index(args.hold_out)])
+    dropped = np.arange(start, start + volume_items(args.brats, args.hold_out))
+    keep = np.setdiff1d(np.arange(len(kind)), np.concatenate([dropped, np.flatnonzero(kind == "brats-tilted-flair")]))
+    train = {k: data[f"train_{k}"][keep] for k in ["x", "y", "kind", "visible"]}
+    if args.tilts:
+        turned = Collector()
+        add_brats_tilted(turned, argparse.Namespace(brats=args.brats, brats_train=",".join(p for p in patients if p != args.hold_out), brats_tilts=args.tilts))
+        train = {k: np.concatenate([train[k], v]) for k, v in zip(["x", "y", "kind", "visible"], turned.arrays("t").values())}
+    np.savez(args.out_train, classes=data["classes"], **{f"train_{k}": v for k, v in train.items()},
+             **{k: data[k] for k in data.files if k.startswith("val_")})
+    held = Collector()
+    rng = random.Random(3)
+    for plane, _, pixels in brats_planes(args.brats, args.hold_out, "Flair"):
+        if plane == "axial":
+            held.add_families(Image.fromarray(np.ascontiguousarray(pixels)).convert("RGB"), AXIAL, args.hold_out, visible_share(pixels), rng)
+    np.savez(args.out_held, **held.arrays("held"))
+    print(f"training pictures {len(kind)} -> {len(train['y'])} ({len(dropped)} of {args.hold_out} left out); held out {len(held.y)}")
+
+
+def score(args):
+    val, held = np.load(args.val), np.load(args.out_held)
+    model = Ensemble([from_state(torch.load(path)) for path in args.members], args.mirror)
+
+    def probs(x):
+        views = [x, x[:, :, ::-1].copy()] if args.mirror else [x]
+        return np.mean([probabilities(m, v) for m in model.members for v in views], 0)
+
+    thresholds, report = choose_thresholds(probs(val["val_x"]), val["val_y"], val["val_kind"], val["val_visible"], args)
+    p, visible = probs(held["held_x"]), held["held_visible"] >= VISIBLE_SHARE
+    refused = visible & (p[:, NOT_MRI] >= thresholds["notMri"])
+    warned = visible & ~refused & (p[:, OTHER] >= thresholds["otherMri"])
+    print({"validation not-MRI flagged": round(report["not_mri_flagged"], 4), **{k: round(v, 3) for k, v in thresholds.items()},
+           "held out": int(visible.sum()), "refused": int(refused.sum()), "warned": int(warned.sum())})
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("step", choices=["build", "score"])
+    parser.add_argument("members", nargs="*", help="score: last.pt files whose mean is judged")
+    parser.add_argument("--hold-out", default="pat0003", help="the BRATS training volume left out (default: %(default)s)")
+    parser.add_argument("--brats-train", default="pat0001,pat0003", help="as guard_dataset.py built them (default: %(default)s)")
+    parser.add_argument("--tilts", type=int, default=12, help="turned copies of the other volume (default: %(default)s)")
+    parser.add_argument("--brats", default="../shared/data/brats2013", help="(default: %(default)s)")
+    parser.add_argument("--dataset", default="training/cache/guard-dataset.npz", help="(default: %(default)s)")
+    parser.add_argument("--val", default="training/cache/guard-val.npz", help="(default: %(default)s)")
+    parser.add_argument("--out-train", default="training/cache/guard-holdout-train.npz", help="(default: %(default)s)")
+    parser.add_argument("--out-held", default="training/cache/guard-holdout-held.npz", help="(default: %(default)s)")
+    parser.add_argument("--mirror", action="store_true", help="score: each member also reads the pictures mirrored")
+    parser.add_argument("--max-flagged-axial", type=float, default=0.001, help="(default: %(default)s)")
+    parser.add_argument("--max-warned-axial", type=float, default=0.001, help="(default: %(default)s)")
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    build(args) if args.step == "build" else score(args)
+
+
+if __name__ == "__main__":
+    main()
