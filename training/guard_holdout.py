@@ -19,7 +19,7 @@ from PIL import Image
 from guard_dataset import AXIAL, Collector, add_brats_tilted
 from guard_model import Ensemble, from_state
 from guard_real import VISIBLE_SHARE, brats_planes, visible_share
-from guard_train import NOT_MRI, OTHER, choose_thresholds, probabilities
+from guard_train import NOT_MRI, OTHER, choose_thresholds, ensemble_probabilities
 
 
 def volume_items(root, patient):
@@ -54,13 +54,8 @@ def build(args):
 def score(args):
     val, held = np.load(args.val), np.load(args.out_held)
     model = Ensemble([from_state(torch.load(path)) for path in args.members], args.mirror)
-
-    def probs(x):
-        views = [x, x[:, :, ::-1].copy()] if args.mirror else [x]
-        return np.mean([probabilities(m, v) for m in model.members for v in views], 0)
-
-    thresholds, report = choose_thresholds(probs(val["val_x"]), val["val_y"], val["val_kind"], val["val_visible"], args)
-    p, visible = probs(held["held_x"]), held["held_visible"] >= VISIBLE_SHARE
+    thresholds, report = choose_thresholds(ensemble_probabilities(model, val["val_x"]), val["val_y"], val["val_kind"], val["val_visible"], args)
+    p, visible = ensemble_probabilities(model, held["held_x"]), held["held_visible"] >= VISIBLE_SHARE
     refused = visible & (p[:, NOT_MRI] >= thresholds["notMri"])
     warned = visible & ~refused & (p[:, OTHER] >= thresholds["otherMri"])
     print({"validation not-MRI flagged": round(report["not_mri_flagged"], 4), **{k: round(v, 3) for k, v in thresholds.items()},

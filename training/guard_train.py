@@ -66,6 +66,12 @@ def probabilities(model, x, size=512):
     return torch.cat(out).numpy()
 
 
+def ensemble_probabilities(model, x):
+    """What an exported Ensemble computes, member by member: the mean over members and, when mirrored, both readings."""
+    views = [x, x[:, :, ::-1].copy()] if model.mirror else [x]
+    return np.mean([probabilities(m, v) for m in model.members for v in views], 0)
+
+
 def threshold_for(scores, max_share):
     """The lowest threshold that lets at most max_share of these scores reach it (and never below 0.5)."""
     ranked = np.sort(scores)[::-1]
@@ -155,8 +161,7 @@ def export_from_checkpoint(args, model=None):
     members = [from_state(torch.load(path)) for path in args.members or [os.path.join(args.out, "last.pt")]]
     model = Ensemble(members if model is None else [model.eval()], args.mirror)
     val = np.load(args.val)
-    views = [val["val_x"], val["val_x"][:, :, ::-1].copy()] if args.mirror else [val["val_x"]]
-    p = np.mean([probabilities(m, v) for m in model.members for v in views], 0)  # what the exported graph computes
+    p = ensemble_probabilities(model, val["val_x"])
     thresholds, report = choose_thresholds(p, val["val_y"], val["val_kind"], val["val_visible"], args)
     for family in sorted({k.split(" ", 1)[1] for k in val["val_kind"] if k.startswith("axial") and " " in k}):
         sel = np.array([k.endswith(" " + family) for k in val["val_kind"]]) & (val["val_visible"] >= VISIBLE_SHARE)
