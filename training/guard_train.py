@@ -109,7 +109,7 @@ def main():
     parser.add_argument("--tail", type=float, default=0.5, help="weight of the hard-tail term (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=2, help="(default: %(default)s)")
     parser.add_argument("--max-flagged-axial", type=float, default=0.001, help="(default: %(default)s)")
-    parser.add_argument("--max-warned-axial", type=float, default=0.005, help="(default: %(default)s)")
+    parser.add_argument("--max-warned-axial", type=float, default=0.001, help="(default: %(default)s)")
     parser.add_argument("--seed", type=int, default=7, help="(default: %(default)s)")
     parser.add_argument("--val", default="training/cache/guard-val.npz", help="validation arrays for the thresholds (default: %(default)s)")
     parser.add_argument("--init", default=None, help="start from these weights (a last.pt) instead of from scratch")
