@@ -60,7 +60,8 @@ export const config = {
     { source: '/volume', has: [{ type: 'header', key: 'content-length', value: '(0*[1-9]\\d{9,}|0*[2-9]\\d{8}|0*1[7-9]\\d{7}|0*16[8-9]\\d{6}|0*167[9-9]\\d{5}|0*1678[4-9]\\d{4}|0*16783[8-9]\\d{3}|0*167837[7-9]\\d{2}|0*16783769[7-9])' }] },
     // a body of unknown length
     { source: '/((?!api/).*)', has: [{ type: 'header', key: 'transfer-encoding' }] },
-    // a browser says the post did not come from this site's own page (Next's own check would answer 500)
+    // a browser says the post did not come from this site's own page, or the server found its Origin names another host
+    // (lib/http/foreign-origin.ts); Next's own check would answer 500
     { source: '/((?!api/).*)', has: [{ type: 'header', key: 'sec-fetch-site' }], missing: [{ type: 'header', key: 'sec-fetch-site', value: 'same-origin' }] },
     // an Origin that is not scheme://host[:port] (Next's own check would throw on it and answer 500), or the hidden "null"
     {
