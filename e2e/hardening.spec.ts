@@ -186,16 +186,16 @@ test("a form post whose Origin names another host gets 403 and a page, not Next'
     const headers: Record<string, string> = { origin, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };
     if (action) headers['next-action'] = action;
     if (forwardedHost) headers['x-forwarded-host'] = forwardedHost;
-    const response = await fetch(`${server.url}/predict`, { method: 'POST', headers, body: sliceBody });
+    const response = await fetch(`${server.url}/predict`, { method: 'POST', headers, body: new Uint8Array(sliceBody) });
     expect(response.status, JSON.stringify({ origin, action, forwardedHost })).toBe(403);
     expect(await response.text()).toContain('only accepts uploads from its own page');
   }
   // the same post from this host's own origin reaches Next's action handler, which answers the unknown action id with a 4xx
-  const own = await fetch(`${server.url}/predict`, { method: 'POST', headers: { origin: server.url, 'next-action': '0'.repeat(42), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, body: sliceBody });
+  const own = await fetch(`${server.url}/predict`, { method: 'POST', headers: { origin: server.url, 'next-action': '0'.repeat(42), 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, body: new Uint8Array(sliceBody) });
   expect(own.status).not.toBe(403);
   expect(own.status).toBeLessThan(500);
   // and the API keeps its own rule: a foreign Origin without cross-site fetch metadata is a program, and is answered
-  const api = await fetch(`${server.url}/api/predict`, { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, body: sliceBody });
+  const api = await fetch(`${server.url}/api/predict`, { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, body: new Uint8Array(sliceBody) });
   expect(api.status).toBe(200);
 });
 
