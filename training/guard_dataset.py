@@ -123,7 +123,7 @@ def main():
     parser.add_argument("--lgg-cache", default="training/cache/lgg.npz", help="(default: %(default)s)")
     parser.add_argument("--brats", default="../shared/data/brats2013", help="BRATS 2013 folder (default: %(default)s)")
     parser.add_argument("--brats-train", default="pat0001,pat0003", help="volumes to train on (default: %(default)s)")
-    parser.add_argument("--brats-tilts", type=int, default=12, help="turned copies of each BRATS training volume (default: %(default)s)")
+    parser.add_argument("--brats-tilts", type=int, default=24, help="turned copies of each BRATS training volume (default: %(default)s)")
     parser.add_argument("--corpus", default="training/cache/guard-corpus", help="built by guard_corpus.py (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=7, help="(default: %(default)s)")
     parser.add_argument("--val-only", action="store_true", help="write only the validation arrays, by the measuring protocol")
