@@ -1,6 +1,6 @@
 """What another scanner costs the guard: one BRATS training volume held out of training, its slices counted.
 
-    /usr/bin/python3 training/guard_holdout.py build --hold-out pat0003 [--tilts 12]     # writes cache/guard-holdout-*.npz
+    /usr/bin/python3 training/guard_holdout.py build --hold-out pat0003 [--tilts 24]     # writes cache/guard-holdout-*.npz
     nice -n 19 /usr/bin/python3 training/guard_train.py --dataset training/cache/guard-holdout-train.npz --out /tmp/ho/s8 --seed 8 --epochs 12 --threads 1 --models /tmp/ho/s8
     /usr/bin/python3 training/guard_holdout.py score /tmp/ho/s8/last.pt /tmp/ho/s9/last.pt [--mirror]
 
@@ -68,7 +68,7 @@ def main():
     parser.add_argument("members", nargs="*", help="score: last.pt files whose mean is judged")
     parser.add_argument("--hold-out", default="pat0003", help="the BRATS training volume left out (default: %(default)s)")
     parser.add_argument("--brats-train", default="pat0001,pat0003", help="as guard_dataset.py built them (default: %(default)s)")
-    parser.add_argument("--tilts", type=int, default=12, help="turned copies of the other volume (default: %(default)s)")
+    parser.add_argument("--tilts", type=int, default=24, help="turned copies of the other volume (default: %(default)s)")
     parser.add_argument("--brats", default="../shared/data/brats2013", help="(default: %(default)s)")
     parser.add_argument("--dataset", default="training/cache/guard-dataset.npz", help="(default: %(default)s)")
     parser.add_argument("--val", default="training/cache/guard-val.npz", help="(default: %(default)s)")
