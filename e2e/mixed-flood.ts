@@ -60,12 +60,25 @@ export async function largestVolumeBody(): Promise<Buffer> {
   return multipartBody([{ name: 'flair', filename: 'largest.nii', contentType: 'application/octet-stream', data: file }], BOUNDARY);
 }
 
-function client(args: string[]): Promise<{ statuses: Record<string, number>; latenciesMs: number[]; loopDelaysMs: number[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(process.cwd(), 'e2e', 'flood-client.mjs'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+interface ClientResult {
+  statuses: Record<string, number>;
+  latenciesMs: number[];
+  loopDelaysMs: number[];
+}
+
+/** A client process, once it says it is ready (its body loaded, its first connection made); `start` then sets it going. */
+function client(args: string[]): Promise<{ start(from: number, until: number): void; result: Promise<ClientResult> }> {
+  return new Promise((ready, reject) => {
+    const child = spawn(process.execPath, [path.join(process.cwd(), 'e2e', 'flood-client.mjs'), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output.trim().split('\n').pop()!)) : reject(new Error(`flood client exited with ${code}`))));
+    const result = new Promise<ClientResult>((resolve, fail) => {
+      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output.trim().split('\n').pop()!)) : fail(new Error(`flood client exited with ${code}`))));
+    });
+    result.catch(reject); // a client that dies before it is ready
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+      if (output.startsWith('ready\n')) ready({ start: (from, until) => child.stdin!.end(`${from} ${until}\n`), result });
+    });
   });
 }
 
@@ -89,14 +102,16 @@ export async function mixedFlood(server: ServerProcess, options: { seconds: numb
   writeFileSync(sliceFile, options.sliceBody);
   let peakRssMb = 0;
   const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, processMemory(server.pid).rssMb)), 100);
-  const from = Date.now() + 2000; // every client has started by then
-  const until = String(from + options.seconds * 1000);
   try {
-    const [health, ...posters] = await Promise.all([
-      client(['prober', `${server.url}/api/health`, String(from), until]),
-      ...Array.from({ length: options.volumeClients }, () => client(['poster', `${server.url}/api/volume`, String(from), until, volumeFile])),
-      ...Array.from({ length: options.sliceClients }, () => client(['poster', `${server.url}/api/predict`, String(from), until, sliceFile])),
+    // the clock starts once every client is ready: starting 17 processes and reading 150 MB bodies is the clients' work
+    const clients = await Promise.all([
+      client(['prober', `${server.url}/api/health`]),
+      ...Array.from({ length: options.volumeClients }, () => client(['poster', `${server.url}/api/volume`, volumeFile])),
+      ...Array.from({ length: options.sliceClients }, () => client(['poster', `${server.url}/api/predict`, sliceFile])),
     ]);
+    const from = Date.now() + 100;
+    for (const c of clients) c.start(from, from + options.seconds * 1000);
+    const [health, ...posters] = await Promise.all(clients.map((c) => c.result));
     const seconds = (Date.now() - from) / 1000; // the last answers may come after `until`
     const volumes = door(posters.slice(0, options.volumeClients)), slices = door(posters.slice(options.volumeClients));
     const sorted = [...health.latenciesMs].sort((a, b) => a - b);
