@@ -66,7 +66,7 @@ interface ClientResult {
   loopDelaysMs: number[];
 }
 
-/** A client process, once it says it is ready (its body loaded, its first connection made); `start` then sets it going. */
+/** A client process, once it says it is ready (its body read; the prober's first fetch made); `start` then sets it going. */
 function client(args: string[]): Promise<{ start(from: number, until: number): void; result: Promise<ClientResult> }> {
   return new Promise((ready, reject) => {
     const child = spawn(process.execPath, [path.join(process.cwd(), 'e2e', 'flood-client.mjs'), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
