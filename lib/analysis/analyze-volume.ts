@@ -56,13 +56,9 @@ export interface VolumeAnalysis {
   maskGrid: MaskGrid;
   thresholds: { slice: number; mask: number };
   model: { name: string; version: string };
-  batchSize: number;
   timingsMs: { read: number; preprocess: number; inference: number; postprocess: number; total: number };
 }
 
-// Slices per session.run. Measured on 2 cores: 1-2 a run were fastest per slice, 4 about 15% slower, 8-16 up to 2x slower
-// (activations outgrow the cache); small batches also let slice requests in between.
-const DEFAULT_BATCH_SIZE = 2;
 
 function checkSameGrid(flair: ScalarVolume, t1c: ScalarVolume): void {
   if (flair.dims.some((n, d) => n !== t1c.dims[d])) {
@@ -100,17 +96,16 @@ function boxedSlice(run: Run, index: number, head: Uint8Array): [Uint8Array, Uin
   return [flair, flair, t1c];
 }
 
-interface Batch {
+interface SliceInput {
   input: Float32Array;
-  heads: Uint8Array[];
+  head: Uint8Array;
 }
 
-function batchInput(run: Run, indices: number[]): Batch {
-  const plane = 3 * run.box.size * run.box.size;
-  const input = new Float32Array(indices.length * plane);
-  const heads = indices.map(() => new Uint8Array(run.grid.width * run.grid.height));
-  indices.forEach((index, i) => planesToModelInput(boxedSlice(run, index, heads[i]), run.model.manifest.normalisation, run.scales, input.subarray(i * plane, (i + 1) * plane)));
-  return { input, heads };
+function sliceInput(run: Run, index: number): SliceInput {
+  const input = new Float32Array(3 * run.box.size * run.box.size);
+  const head = new Uint8Array(run.grid.width * run.grid.height);
+  planesToModelInput(boxedSlice(run, index, head), run.model.manifest.normalisation, run.scales, input);
+  return { input, head };
 }
 
 /** A slice's prediction -> its 0/1 tumour mask at the slice's size, kept inside the head; null when there is none. */
@@ -121,10 +116,6 @@ function sliceMask(run: Run, prediction: SlicePrediction, head: Uint8Array): Uin
   const mask = maskOnSlice(drawing.map, run.box, run.grid.width, run.grid.height, drawing.threshold);
   for (let i = 0; i < mask.length; i++) mask[i] &= head[i];
   return mask;
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
 /** The scale of each channel for the whole volume, by the manifest's rule over the histogram of every slice. */
@@ -145,9 +136,9 @@ async function readVolumes(upload: VolumeUpload, memory?: Reservation, consume =
   return { flair: await flair.read(), t1c: await t1c?.read(), series: flair.series };
 }
 
-/** NIfTI or DICOM upload -> axial slices along the superior-inferior axis -> model in batches -> tumour mask and volume. */
+/** NIfTI or DICOM upload -> axial slices along the superior-inferior axis -> model, a slice a run -> tumour mask and volume. */
 /** `consumeUpload`: the caller hands the uploaded bytes over; a DICOM series may be stacked inside them (no second copy). */
-export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?: number; memory?: Reservation; consumeUpload?: boolean } = {}): Promise<VolumeAnalysis> {
+export async function analyzeVolume(upload: VolumeUpload, options: { memory?: Reservation; consumeUpload?: boolean } = {}): Promise<VolumeAnalysis> {
   const release = analysisQueue.admit();
   try {
     const started = performance.now();
@@ -179,8 +170,9 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
     if (!slices.some((s) => s.analysed)) {
       throw new UploadError('The FLAIR volume is blank: no slice has enough voxels that differ from the background to analyse.', 422);
     }
-    const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
-    const batches = chunks(slices.filter((s) => s.analysed).map((s) => s.index), batchSize);
+    // One slice a session.run: as fast per slice as two on 2 cores (3,009 against 2,907 ms for a 155-slice volume,
+    // medians of 6), and onnxruntime's arena, which keeps its largest run's activations, stays about 55 MB smaller.
+    const analysed = slices.filter((s) => s.analysed).map((s) => s.index);
 
     const mask = new TumourMask(grid);
     let inferenceMs = 0, postprocessMs = 0;
@@ -189,34 +181,32 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
       const from = performance.now();
       return [work(), performance.now() - from];
     };
-    let [prepared, firstMs] = timed(() => batchInput(run, batches[0]));
+    let [prepared, firstMs] = timed(() => sliceInput(run, analysed[0]));
     preprocessMs += firstMs;
-    for (let b = 0; b < batches.length; b++) {
-      const batch = batches[b], { input, heads } = prepared;
+    for (let k = 0; k < analysed.length; k++) {
+      const index = analysed[k], { input, head } = prepared;
       const predicting = analysisQueue.run(async () => {
         const started = performance.now();
-        const out = await model.predict(input, batch.length);
+        const [out] = await model.predict(input, 1);
         inferenceMs += performance.now() - started;
         return out;
       });
-      // prepare the next batch while the model works on this one
-      if (b + 1 < batches.length) {
-        const [next, ms] = timed(() => batchInput(run, batches[b + 1]));
+      // prepare the next slice while the model works on this one
+      if (k + 1 < analysed.length) {
+        const [next, ms] = timed(() => sliceInput(run, analysed[k + 1]));
         prepared = next;
         preprocessMs += ms;
       }
-      const predictions = await predicting;
+      const prediction = await predicting;
       postprocessMs += timed(() => {
-        for (const [i, index] of batch.entries()) {
-          const finding = slices[index];
-          finding.probability = predictions[i].sliceProbability;
-          const sliceTumour = sliceMask(run, predictions[i], heads[i]);
-          if (!sliceTumour) continue;
-          let area = 0;
-          for (let p = 0; p < sliceTumour.length; p++) area += sliceTumour[p];
-          finding.tumourAreaPx = area;
-          mask.set(index, sliceTumour);
-        }
+        const finding = slices[index];
+        finding.probability = prediction.sliceProbability;
+        const sliceTumour = sliceMask(run, prediction, head);
+        if (!sliceTumour) return;
+        let area = 0;
+        for (let p = 0; p < sliceTumour.length; p++) area += sliceTumour[p];
+        finding.tumourAreaPx = area;
+        mask.set(index, sliceTumour);
       })[1];
     }
 
@@ -242,7 +232,6 @@ export async function analyzeVolume(upload: VolumeUpload, options: { batchSize?:
       maskGrid: { dims: flairVolume.dims, spacingMm: flairVolume.spacingMm, affine: flairVolume.affine, niftiHeader: flairVolume.niftiHeader },
       thresholds: { slice: thresholds.slice, mask: thresholds.mask },
       model: { name: model.manifest.model.name, version: model.manifest.model.version },
-      batchSize,
       timingsMs: { read: read - started, preprocess: preprocessMs, inference: inferenceMs, postprocess: postprocessMs, total: finished - started },
     };
   } finally {
