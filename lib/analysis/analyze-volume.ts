@@ -59,7 +59,6 @@ export interface VolumeAnalysis {
   timingsMs: { read: number; preprocess: number; inference: number; postprocess: number; total: number };
 }
 
-
 function checkSameGrid(flair: ScalarVolume, t1c: ScalarVolume): void {
   if (flair.dims.some((n, d) => n !== t1c.dims[d])) {
     throw new UploadError(`The T1c volume is ${t1c.dims.join('×')} voxels but the FLAIR volume is ${flair.dims.join('×')}; they must be on the same grid (resample the T1c onto the FLAIR first).`, 422);
