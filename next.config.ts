@@ -13,9 +13,9 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['onnxruntime-node', 'sharp', 'formidable'],
   // STANDALONE=1 builds a self-contained server (.next/standalone) for a Node host or the Dockerfile
   output: process.env.STANDALONE === '1' ? 'standalone' : undefined,
-  // the tracer finds onnxruntime's binding but not the library it links (RUNPATH $ORIGIN), nor the models read at run time
+  // the tracer finds onnxruntime's binding but not the library it links (RUNPATH $ORIGIN), nor the models and the inference worker read at run time
   outputFileTracingIncludes: {
-    '**': [`./node_modules/onnxruntime-node/bin/napi-v*/${process.platform}/${process.arch}/*`, './models/*'],
+    '**': [`./node_modules/onnxruntime-node/bin/napi-v*/${process.platform}/${process.arch}/*`, './models/*', './lib/model/inference-worker.cjs'],
   },
   experimental: {
     serverActions: {

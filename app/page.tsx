@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { readManifest } from '@/lib/manifest';
+import { readManifest } from '@/lib/model/manifest';
 import ModelFacts from '@/app/ui/home/model-facts';
 import HowItWorks from '@/app/ui/home/how-it-works';
 

@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
-import { makeDicom, SYNTAX } from '../test/fixtures/dicom-synthetic';
-import { FAKE_PATIENT, seriesForm, smallSeries, writeFiles, zipOf } from './dicom-fixtures';
-import { startServer, type ServerProcess } from './server-process';
+import { makeDicom, SYNTAX } from '../testkit/dicom-synthetic';
+import { FAKE_PATIENT, seriesForm, smallSeries, writeFiles, zipOf } from '../testkit/dicom-fixtures';
+import { startServer, type ServerProcess } from '../testkit/server-process';
 
 // Every patient tag filled with a distinctive fake value: none may come back in any answer, error message, page, mask
 // header or the server's log, and nothing may be written to the server's temporary folder.

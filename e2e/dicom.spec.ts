@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
-import { readNiftiVolume } from '../lib/volume/nifti-read';
+import { readNiftiVolume } from '../lib/formats/nifti-read';
 import { allValues } from '../lib/volume/scalar-volume';
-import { makeDicom, SYNTAX, ENHANCED_MR_IMAGE_STORAGE } from '../test/fixtures/dicom-synthetic';
-import { makeZip } from '../test/fixtures/zip-synthetic';
-import { fixture } from './client';
-import { bratsSeries, seriesForm, smallSeries, writeFiles, zipOf } from './dicom-fixtures';
+import { makeDicom, SYNTAX, ENHANCED_MR_IMAGE_STORAGE } from '../testkit/dicom-synthetic';
+import { makeZip } from '../testkit/zip-synthetic';
+import { fixture } from '../testkit/client';
+import { bratsSeries, seriesForm, smallSeries, writeFiles, zipOf } from '../testkit/dicom-fixtures';
 
 // DICOM in: a BRATS series (155 files) through the volume form with and without JavaScript and as a zip through the
 // API, one DICOM image on the slice page, and every refusal with its 4xx and message.

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { fixture } from '../testkit/client';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 
 // The "is this a brain MRI slice?" guard as a person and a program meet it: a real scan cropped tight is answered, a
 // planet on black is flagged with its reason and can be analysed anyway, a T1c slice is answered with a warning.
 
-const fixture = (name: string) => path.join(process.cwd(), 'e2e', 'fixtures', name);
 const upload = (name: string, mimeType = 'image/png') => ({ name, mimeType, buffer: readFileSync(fixture(name)) });
 
 async function ask(request: APIRequestContext, name: string, mimeType: string, extra: Record<string, string> = {}, query = '') {

@@ -5,9 +5,9 @@ import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import fc from 'fast-check';
-import { BOUNDARY, fixture, multipartBody } from './client';
-import { largestVolumeBody, mixedFlood } from './mixed-flood';
-import { processMemory, startServer, type ServerProcess } from './server-process';
+import { BOUNDARY, fixture, multipartBody } from '../testkit/client';
+import { largestVolumeBody, mixedFlood } from '../testkit/mixed-flood';
+import { processMemory, startServer, type ServerProcess } from '../testkit/server-process';
 
 // No single request can stop the server: bodies without a length, senders that stall, the most common clients,
 // generated requests, and a flood of the largest volumes beside slices, on a server of its own whose memory is read.

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { apiFormData, fixture, postApi, postSliceForm, sliceActionId, sliceFormRequest, type UploadFile } from './client';
-import { OVERSIZED_BYTES } from './hostile-corpus';
-import { startServer, type ServerProcess } from './server-process';
+import { apiFormData, fixture, postApi, postSliceForm, sliceActionId, sliceFormRequest, type UploadFile } from '../testkit/client';
+import { OVERSIZED_BYTES } from '../testkit/hostile-corpus';
+import { startServer, type ServerProcess } from '../testkit/server-process';
 
 // What a careful person checks in the browser's network tab: the security headers, and that nothing is cached.
 

@@ -3,8 +3,8 @@ import { Readable } from 'node:stream';
 import { createGzip, gunzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
-import { apiFormData, fixture, postApi, postSliceForm, sliceActionId, sliceFormRequest, type UploadFile } from './client';
-import { fileCases, OVERSIZED_BYTES, requestCases } from './hostile-corpus';
+import { apiFormData, fixture, postApi, postSliceForm, sliceActionId, sliceFormRequest, type UploadFile } from '../testkit/client';
+import { fileCases, OVERSIZED_BYTES, requestCases } from '../testkit/hostile-corpus';
 
 // Every broken or hostile upload gets a clear answer from both doors, and the server stays healthy after each.
 

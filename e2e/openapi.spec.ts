@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import Ajv2020Module from 'ajv/dist/2020.js';
-import { fixture } from './client';
-import { bratsSeries } from './dicom-fixtures';
+import { fixture } from '../testkit/client';
+import { bratsSeries } from '../testkit/dicom-fixtures';
 
 // Every kind of real answer of the API, validated against the OpenAPI document the server serves.
 

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { fixture } from '../testkit/client';
 import { expect, test } from '@playwright/test';
 
-const fixture = (name: string) => path.join(process.cwd(), 'e2e', 'fixtures', name);
 
 test('a real tumour slice gives Tumor with the tumour drawn over it', async ({ page }) => {
   await page.goto('/predict');

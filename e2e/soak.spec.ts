@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
-import { apiFormData, fixture, postApi, type UploadFile } from './client';
-import { processMemory, startServer, type ServerProcess } from './server-process';
+import { apiFormData, fixture, postApi, type UploadFile } from '../testkit/client';
+import { processMemory, startServer, type ServerProcess } from '../testkit/server-process';
 
 // Under load, on a server of its own (so its memory can be read from /proc): loopback only, bounded in time and count.
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { fixture } from './client';
+import { fixture } from '../testkit/client';
 
 // What a deployed `node server.js` must do with only its own folder (npm run build:standalone; run with E2E_STANDALONE=1,
 // which starts a copy of the folder outside the repository): load the model, analyse, and serve what the build copies in.

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { fixture } from '../testkit/client';
 import { expect, test, type Page } from '@playwright/test';
-import { readNiftiVolume } from '../lib/volume/nifti-read';
+import { readNiftiVolume } from '../lib/formats/nifti-read';
 import { allValues } from '../lib/volume/scalar-volume';
 
-const fixture = (name: string) => path.join(process.cwd(), 'e2e', 'fixtures', name);
 
 // The expert's whole tumour (label > 0) of BRATS 2013 patient 0001: 111,724 voxels of 1 mm³ = 111.7 mL (nibabel agrees).
 async function trueTumourMl(): Promise<number> {

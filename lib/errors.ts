@@ -1,5 +1,3 @@
-import type { GuardReport } from './analysis/mri-guard';
-
 // The three error tiers: bad input (4xx, shown as is), a busy server (503), and the model missing (a setup fault).
 
 export type UploadErrorStatus = 400 | 403 | 408 | 411 | 413 | 415 | 422;
@@ -15,14 +13,6 @@ export class UploadError extends Error {
 /** Two files in one field is ambiguous: refused rather than silently analysing one of them. */
 export function tooManyFiles(field: string, count?: number): UploadError {
   return new UploadError(count ? `Send one file in the field "${field}", not ${count}.` : `Send one file in each field (${field}).`, 400);
-}
-
-/** The guard's 422: the picture is not (or does not look like) a brain MRI slice; carries what the guard saw. */
-export class NotBrainMriError extends UploadError {
-  constructor(message: string, readonly guard: GuardReport) {
-    super(message, 422);
-    this.name = 'NotBrainMriError';
-  }
 }
 
 /** Too many analyses waiting; the client should try again shortly. */
@@ -44,11 +34,10 @@ export class ModelUnavailableError extends Error {
 
 // Told apart by name, not by class: the start-up warm-up (instrumentation.ts) is bundled apart from the routes, so each
 // class exists twice in one process, and the shared queue, memory budget and models throw the copy that made them.
-const named = (error: unknown, ...names: string[]) => error instanceof Error && names.includes(error.name);
+export const named = (error: unknown, ...names: string[]) => error instanceof Error && names.includes(error.name);
 
-/** Bad input, the guard's refusal included. */
+/** Bad input, the guard's refusal (analysis/mri-guard.ts) included. */
 export const isUploadError = (error: unknown): error is UploadError => named(error, 'UploadError', 'NotBrainMriError');
-export const isNotBrainMriError = (error: unknown): error is NotBrainMriError => named(error, 'NotBrainMriError');
 export const isServerBusyError = (error: unknown): error is ServerBusyError => named(error, 'ServerBusyError');
 export const isModelUnavailableError = (error: unknown): error is ModelUnavailableError => named(error, 'ModelUnavailableError');
 

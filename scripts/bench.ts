@@ -13,11 +13,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { apiFormData, BOUNDARY, fixture, multipartBody, postApi, postSliceForm, sliceActionId, sliceFormRequest, type UploadFile } from '../e2e/client';
-import { largestVolumeBody, mixedFlood, type FloodReport } from '../e2e/mixed-flood';
-import { processMemory, startServer, type ServerProcess } from '../e2e/server-process';
+import { apiFormData, BOUNDARY, fixture, multipartBody, postApi, postSliceForm, sliceActionId, sliceFormRequest, type UploadFile } from '../testkit/client';
+import { largestVolumeBody, mixedFlood, type FloodReport } from '../testkit/mixed-flood';
+import { processMemory, startServer, type ServerProcess } from '../testkit/server-process';
 import { chooseReadings, channelsFor } from '../lib/analysis/readings';
-import { decodeImage } from '../lib/imaging/decode';
+import { decodeImage } from '../lib/formats/open-image';
 import { letterbox } from '../lib/imaging/letterbox';
 import { toModelInput } from '../lib/imaging/normalise';
 import { letterboxPixels } from '../lib/imaging/raster';
@@ -97,7 +97,7 @@ const viaVolumeApi = (server: ServerProcess) => async () => {
   return { ok: response.status === 200 };
 };
 
-/** The model's input for the fixture, prepared exactly as analyzeSlice prepares it. */
+/** The model's input for the fixture, prepared exactly as analyseSlice prepares it. */
 async function fixtureInput(model: TumourModel): Promise<Float32Array> {
   const image = await decodeImage(slice.buffer);
   const box = letterbox(image.width, image.height, model.inputSize);

@@ -12,8 +12,10 @@ server=.next/standalone
 rm -rf "$server/.next/static" "$server/public" "$server/models"
 cp -R .next/static "$server/.next/static"
 cp -R public "$server/public"
-# the whole models folder, not what the tracer happened to find (lib/manifest.ts reads <cwd>/models)
+# the whole models folder, not what the tracer happened to find (lib/model/manifest.ts reads <cwd>/models)
 cp -R models "$server/models"
+# the inference worker, loaded by path at run time (lib/model/inference-thread.ts)
+mkdir -p "$server/lib/model" && cp lib/model/inference-worker.cjs "$server/lib/model/"
 
 # The native addons must load from the folder alone (onnxruntime's binding links libonnxruntime.so beside it, sharp its
 # libvips): tried in a copy outside the repository, where no other node_modules can stand in for a missing file.

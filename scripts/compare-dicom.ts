@@ -11,9 +11,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { analyzeVolume } from '../lib/analysis/analyze-volume';
-import { readNiftiVolume } from '../lib/volume/nifti-read';
-import { openVolume } from '../lib/volume/open-volume';
+import { analyseVolume } from '../lib/analysis/analyse-volume';
+import { readNiftiVolume } from '../lib/formats/nifti-read';
+import { openVolume } from '../lib/formats/open-volume';
 import { allValues, type Affine } from '../lib/volume/scalar-volume';
 
 function invert(affine: Affine): Affine {
@@ -80,8 +80,8 @@ async function main() {
     }
     console.log(`against dcm2niix (${dcm2niixFile}, affine from its ${theirs.affineSource}): every voxel lands within ${offGrid.toExponential(2)} voxels of one of theirs; ${outside} outside their grid; values agree to ${valueDifference.toExponential(2)} (relative)`);
     if (rest.includes('--analyse')) {
-      const fromSeries = await analyzeVolume({ flair: files });
-      const fromNifti = await analyzeVolume({ flair: readFileSync(dcm2niixFile) });
+      const fromSeries = await analyseVolume({ flair: files });
+      const fromNifti = await analyseVolume({ flair: readFileSync(dcm2niixFile) });
       const percent = (100 * (fromSeries.tumourVolumeMl - fromNifti.tumourVolumeMl)) / Math.max(fromNifti.tumourVolumeMl, 1e-9);
       console.log(`tumour volume: ${fromSeries.tumourVolumeMl.toFixed(2)} mL from the DICOM series, ${fromNifti.tumourVolumeMl.toFixed(2)} mL from dcm2niix's NIfTI (${percent >= 0 ? '+' : ''}${percent.toFixed(2)}%); tumour slices ${fromSeries.tumourSlices} and ${fromNifti.tumourSlices}`);
     }

@@ -1,5 +1,5 @@
 /**
- * Runs analyzeVolume (the app's own volume path) over folders laid out like ../shared/data/brats2013 and compares the
+ * Runs analyseVolume (the app's own volume path) over folders laid out like ../shared/data/brats2013 and compares the
  * mask with the expert labels (whole tumour = label > 0).
  *
  *   npx tsx -e "import('./scripts/evaluate-volumes.ts').then((m) => m.evaluateVolumes('../shared/data/brats2013'))"
@@ -9,10 +9,10 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { analyzeVolume } from '../lib/analysis/analyze-volume';
+import { analyseVolume } from '../lib/analysis/analyse-volume';
 import { DiceAccumulator } from '../lib/evaluation/metrics';
-import { readManifest } from '../lib/manifest';
-import { readNiftiVolume } from '../lib/volume/nifti-read';
+import { readManifest } from '../lib/model/manifest';
+import { readNiftiVolume } from '../lib/formats/nifti-read';
 import { allValues } from '../lib/volume/scalar-volume';
 
 export interface VolumeEvaluationOptions {
@@ -47,7 +47,7 @@ export async function evaluateVolumes(dir: string, options: VolumeEvaluationOpti
       continue;
     }
     const t1cFile = modalities === 'all' ? findFile(folder, /t1c/i) : undefined;
-    const analysis = await analyzeVolume({ flair: readFileSync(flairFile), t1c: t1cFile ? readFileSync(t1cFile) : undefined });
+    const analysis = await analyseVolume({ flair: readFileSync(flairFile), t1c: t1cFile ? readFileSync(t1cFile) : undefined });
     const labels = await readNiftiVolume(readFileSync(labelFile), 'The label volume');
     const truth = Uint8Array.from(allValues(labels), (v) => (v > 0 ? 1 : 0));
     const dice = new DiceAccumulator();

@@ -12,10 +12,10 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { analyzeSlice } from '../lib/analysis/analyze-slice';
+import { analyseSlice } from '../lib/analysis/analyse-slice';
 import { isUploadError } from '../lib/errors';
 import { atThreshold, DiceAccumulator, expectedCalibrationError, median, rocAuc } from '../lib/evaluation/metrics';
-import { modelsDirectory, readManifest } from '../lib/manifest';
+import { modelsDirectory, readManifest } from '../lib/model/manifest';
 
 const { values } = parseArgs({
   options: {
@@ -60,7 +60,7 @@ async function evaluateSlices(root: string, modalities: 'flair' | 'all', include
       const flair = modalities === 'flair' ? await flairAsGreyPng(bytes) : bytes;
       let probability = 0, mask: Uint8Array | null = null;
       try {
-        const analysis = await analyzeSlice({ flair, reading: modalities === 'flair' ? 'grayscale' : 'layered' });
+        const analysis = await analyseSlice({ flair, reading: modalities === 'flair' ? 'grayscale' : 'layered' });
         probability = analysis.result.probability;
         mask = analysis.result.mask;
         // one decision: Tumor draws something, No Tumor draws nothing

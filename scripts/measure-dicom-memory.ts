@@ -7,9 +7,9 @@
  * server's peak RSS (VmHWM) after each upload, with the memory budget at its default.
  */
 import { performance } from 'node:perf_hooks';
-import { seriesFromVolume } from '../test/fixtures/dicom-synthetic';
-import { makeZip } from '../test/fixtures/zip-synthetic';
-import { processMemory, startServer } from '../e2e/server-process';
+import { seriesFromVolume } from '../testkit/dicom-synthetic';
+import { makeZip } from '../testkit/zip-synthetic';
+import { processMemory, startServer } from '../testkit/server-process';
 
 function syntheticSeries(side: number, slices: number): Uint8Array[] {
   const values = new Int16Array(side * side * slices);

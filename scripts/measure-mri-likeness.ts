@@ -14,12 +14,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { judgeUpload, type GuardVerdict } from '../lib/analysis/mri-guard';
 import { chooseReadings, channelsFor } from '../lib/analysis/readings';
-import { decodeImage } from '../lib/imaging/decode';
+import { decodeImage } from '../lib/formats/open-image';
 import { letterbox } from '../lib/imaging/letterbox';
 import { VISIBLE_SHARE } from '../lib/imaging/mri-likeness';
 import { letterboxPixels } from '../lib/imaging/raster';
-import { readManifest } from '../lib/manifest';
-import { modelsDirectory } from '../lib/manifest';
+import { readManifest } from '../lib/model/manifest';
+import { modelsDirectory } from '../lib/model/manifest';
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(name);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { letterbox } from '../lib/imaging/letterbox';
 import { chooseSliceAxes } from '../lib/volume/axes';
 import { findIntensityWindow, sliceReader } from '../lib/volume/intensity';
-import { readNiftiVolume } from '../lib/volume/nifti-read';
+import { readNiftiVolume } from '../lib/formats/nifti-read';
 import { planeToBox } from '../lib/volume/resample';
 import { allValues } from '../lib/volume/scalar-volume';
 import { readSlice, sliceGrid } from '../lib/volume/slices';

@@ -4,12 +4,12 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { readManifest } from '../lib/manifest';
+import { readManifest } from '../lib/model/manifest';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { makeNifti } from './fixtures/nifti-synthetic';
-import { PATIENT_TAGS, seriesFromVolume } from './fixtures/dicom-synthetic';
+import { makeNifti } from '../testkit/nifti-synthetic';
+import { PATIENT_TAGS, seriesFromVolume } from '../testkit/dicom-synthetic';
 
 // The cohort command on a temporary folder: a picture, a NIfTI volume, a DICOM series with every patient tag filled,
 // and broken files; then stopped (a cut-off CSV) and resumed.

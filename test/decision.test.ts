@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tumourDrawing } from '../lib/analysis/decision';
 import { removeSmallComponents } from '../lib/imaging/components';
-import { readManifest, type ModelManifest } from '../lib/manifest';
+import { readManifest, type ModelManifest } from '../lib/model/manifest';
 
 test('components touching only at a corner are one (8-connected); smaller ones are cleared', () => {
   const map = Uint8Array.from([

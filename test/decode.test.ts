@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { UploadError } from '../lib/errors';
-import { decodeImage, sniffImageFormat } from '../lib/imaging/decode';
+import { decodeImage, sniffImageFormat } from '../lib/formats/open-image';
 import { luma } from '../lib/analysis/readings';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));

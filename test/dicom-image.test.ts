@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { analyzeSlice } from '../lib/analysis/analyze-slice';
-import { sliceApiBody } from '../lib/analysis/slice-report';
+import { analyseSlice } from '../lib/analysis/analyse-slice';
+import { sliceApiBody } from '../lib/answers/slice-answer';
 import { UploadError } from '../lib/errors';
-import { decodeImage } from '../lib/imaging/decode';
-import { makeDicom, SYNTAX, type SyntheticDicom } from './fixtures/dicom-synthetic';
+import { decodeImage } from '../lib/formats/open-image';
+import { makeDicom, SYNTAX, type SyntheticDicom } from '../testkit/dicom-synthetic';
 
 // The held-out test slice (tumour-flair.png) stored as a 16-bit DICOM image: value * 7 + 100, read back through the
 // rescale (slope 0.5, intercept -3) with deliberately useless window tags.
@@ -29,8 +29,8 @@ async function refused(work: () => Promise<unknown>, status: number, message: Re
 }
 
 test('a DICOM slice gives the same answer as the PNG it was made from, and its area in mm²', async () => {
-  const png = await analyzeSlice({ flair: readFileSync(new URL('../e2e/fixtures/tumour-flair.png', import.meta.url)), reading: 'auto' });
-  const dicom = await analyzeSlice({ flair: await dicomSlice(), reading: 'auto' });
+  const png = await analyseSlice({ flair: readFileSync(new URL('../e2e/fixtures/tumour-flair.png', import.meta.url)), reading: 'auto' });
+  const dicom = await analyseSlice({ flair: await dicomSlice(), reading: 'auto' });
   assert.equal(dicom.result.label, 'Tumor');
   assert.equal(png.result.label, 'Tumor');
   assert.deepEqual(dicom.pixelSpacingMm, [0.9, 0.8]);

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { MemoryBudget } from '../lib/analysis/memory-budget';
+import { MemoryBudget } from '../lib/runtime/memory-budget';
 import { UploadError } from '../lib/errors';
-import { openDicomSeries } from '../lib/volume/dicom-series';
-import { unzipFiles } from '../lib/volume/dicom-zip';
-import { openVolume } from '../lib/volume/open-volume';
+import { openDicomSeries } from '../lib/formats/dicom-series';
+import { unzipFiles } from '../lib/formats/dicom-zip';
+import { openVolume } from '../lib/formats/open-volume';
 import { allValues, readValues } from '../lib/volume/scalar-volume';
-import { ENHANCED_MR_IMAGE_STORAGE, makeDicom, seriesFromVolume, SYNTAX, type SyntheticDicom } from './fixtures/dicom-synthetic';
-import { makeZip } from './fixtures/zip-synthetic';
+import { ENHANCED_MR_IMAGE_STORAGE, makeDicom, seriesFromVolume, SYNTAX, type SyntheticDicom } from '../testkit/dicom-synthetic';
+import { makeZip } from '../testkit/zip-synthetic';
+import { assertUploadError } from '../testkit/assert-upload-error';
 
 const dims: [number, number, number] = [6, 5, 4];
 // oblique (turned 5° about z, then 3° about x), anisotropic, and with an origin: every entry of the affine matters
@@ -23,15 +24,6 @@ function obliqueAffine(spacing: number[], origin: number[]) {
 const affine = obliqueAffine([0.9, 0.8, 3], [10, 20, -5]);
 const values = Array.from({ length: 120 }, (_, i) => i * 3 - 20);
 const series = (base: Partial<SyntheticDicom> = {}, perSlice?: Parameters<typeof seriesFromVolume>[2]) => seriesFromVolume({ dims, affine, values }, { seriesUid: '2.25.2', ...base }, perSlice);
-
-async function refused(work: () => unknown, status: number, message: RegExp) {
-  await assert.rejects(async () => work(), (error: unknown) => {
-    assert.ok(error instanceof UploadError, String(error));
-    assert.equal(error.status, status, error.message);
-    assert.match(error.message, message);
-    return true;
-  });
-}
 
 function near(actual: number[][], expected: number[][], tolerance: number) {
   actual.forEach((row, r) => row.forEach((v, c) => assert.ok(Math.abs(v - expected[r][c]) <= tolerance, `affine[${r}][${c}] = ${v}, expected ${expected[r][c]}`)));
@@ -98,35 +90,35 @@ test('several series are refused by series number, modality and image count, nev
   const flair = series({ seriesNumber: 4, patient: { SeriesDescription: 'ZZSECRET FLAIR' } });
   const t1 = series({ seriesNumber: 7, seriesUid: '2.25.77' }).slice(0, 3);
   const localiser = [makeDicom({ rows: 5, columns: 6, pixels: [1], seriesUid: '2.25.99', seriesNumber: 1, imageType: 'ORIGINAL\\PRIMARY\\LOCALIZER', position: [0, 0, 0], orientation: [1, 0, 0, 0, 1, 0], pixelSpacing: [1, 1] })];
-  await refused(() => openDicomSeries([...flair, ...t1, ...localiser]), 422, /holds 3 series: series 4 \(MR, 4 images\), series 7 \(MR, 3 images\), series 1 \(MR, 1 image, localiser\)/);
+  await assertUploadError(() => openDicomSeries([...flair, ...t1, ...localiser]), 422, /holds 3 series: series 4 \(MR, 4 images\), series 7 \(MR, 3 images\), series 1 \(MR, 1 image, localiser\)/);
   await assert.rejects(async () => openDicomSeries([...flair, ...t1]), (error: Error) => !error.message.includes('ZZSECRET'));
 });
 
 test('a missing slice, uneven spacing and a slice given twice are named with their positions', async () => {
   const files = seriesFromVolume({ dims: [6, 5, 6], affine: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 2, 0], [0, 0, 0, 1]], values: [1] }, { seriesUid: '2.25.2' });
-  await refused(() => openDicomSeries([files[0], files[1], files[3], files[4], files[5]]), 422, /missing a slice between the slices at 2 mm and 6 mm: a gap of 4 mm where the others are 2 mm apart/);
-  await refused(() => openDicomSeries([files[0], files[1], files[4], files[5]]), 422, /missing 2 slices between the slices at 2 mm and 8 mm/);
+  await assertUploadError(() => openDicomSeries([files[0], files[1], files[3], files[4], files[5]]), 422, /missing a slice between the slices at 2 mm and 6 mm: a gap of 4 mm where the others are 2 mm apart/);
+  await assertUploadError(() => openDicomSeries([files[0], files[1], files[4], files[5]]), 422, /missing 2 slices between the slices at 2 mm and 8 mm/);
   const uneven = files.map((file, k) => (k === 5 ? seriesFromVolume({ dims: [6, 5, 1], affine: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 2, 11], [0, 0, 0, 1]], values: [1] }, { seriesUid: '2.25.2' })[0] : file));
-  await refused(() => openDicomSeries(uneven), 422, /uneven slice spacing: 3 mm between the slices at 8 mm and 11 mm, where the others are 2 mm apart/);
-  await refused(() => openDicomSeries([...files, files[2]]), 422, /two images at the same position \(4 mm along the slice normal\)/);
+  await assertUploadError(() => openDicomSeries(uneven), 422, /uneven slice spacing: 3 mm between the slices at 8 mm and 11 mm, where the others are 2 mm apart/);
+  await assertUploadError(() => openDicomSeries([...files, files[2]]), 422, /two images at the same position \(4 mm along the slice normal\)/);
 });
 
 test('localisers, multi-frame files, colour, lone images, other modalities and missing geometry are refused with a reason', async () => {
-  await refused(() => openDicomSeries(series({ imageType: 'ORIGINAL\\PRIMARY\\LOCALIZER' })), 422, /is a localiser \(scout\) series/);
+  await assertUploadError(() => openDicomSeries(series({ imageType: 'ORIGINAL\\PRIMARY\\LOCALIZER' })), 422, /is a localiser \(scout\) series/);
   const withScout = series();
   withScout[2] = series({ imageType: 'DERIVED\\PRIMARY\\LOCALIZER' })[2];
-  await refused(() => openDicomSeries(withScout), 422, /has a localiser \(scout\) image among its slices \(file 3 of 4\)/);
-  await refused(() => openDicomSeries(series({ frames: 4 })), 415, /multi-frame \(enhanced\) DICOM file with 4 frames/);
-  await refused(() => openDicomSeries(series({ sopClass: ENHANCED_MR_IMAGE_STORAGE })), 415, /multi-frame \(enhanced\)/);
-  await refused(() => openDicomSeries(series({ samplesPerPixel: 3, photometric: 'RGB' })), 415, /colour image/);
-  await refused(() => openDicomSeries(series({ photometric: 'MONOCHROME1' })), 415, /MONOCHROME1/);
-  await refused(() => openDicomSeries(series().slice(0, 1)), 422, /one image, not a series/);
-  await refused(() => openDicomSeries(series({ modality: 'CT' })), 422, /modality CT, not MR/);
-  await refused(() => openDicomSeries(series({ position: undefined })), 422, /no position, orientation or pixel spacing/);
+  await assertUploadError(() => openDicomSeries(withScout), 422, /has a localiser \(scout\) image among its slices \(file 3 of 4\)/);
+  await assertUploadError(() => openDicomSeries(series({ frames: 4 })), 415, /multi-frame \(enhanced\) DICOM file with 4 frames/);
+  await assertUploadError(() => openDicomSeries(series({ sopClass: ENHANCED_MR_IMAGE_STORAGE })), 415, /multi-frame \(enhanced\)/);
+  await assertUploadError(() => openDicomSeries(series({ samplesPerPixel: 3, photometric: 'RGB' })), 415, /colour image/);
+  await assertUploadError(() => openDicomSeries(series({ photometric: 'MONOCHROME1' })), 415, /MONOCHROME1/);
+  await assertUploadError(() => openDicomSeries(series().slice(0, 1)), 422, /one image, not a series/);
+  await assertUploadError(() => openDicomSeries(series({ modality: 'CT' })), 422, /modality CT, not MR/);
+  await assertUploadError(() => openDicomSeries(series({ position: undefined })), 422, /no position, orientation or pixel spacing/);
   const mixed = series();
   mixed[1] = makeDicom({ rows: 4, columns: 4, pixels: [1], seriesUid: '2.25.2', position: [0, 0, 1], orientation: [1, 0, 0, 0, 1, 0], pixelSpacing: [1, 1] });
-  await refused(() => openDicomSeries(mixed), 422, /mixes images of different kinds: 6×5 int16 and 4×4 int16 \(file 2 of 4\)/);
-  await refused(() => openDicomSeries([...series(), new Uint8Array(300)]), 415, /File 5 of 5 is not a DICOM file/);
+  await assertUploadError(() => openDicomSeries(mixed), 422, /mixes images of different kinds: 6×5 int16 and 4×4 int16 \(file 2 of 4\)/);
+  await assertUploadError(() => openDicomSeries([...series(), new Uint8Array(300)]), 415, /File 5 of 5 is not a DICOM file/);
 });
 
 test('compressed transfer syntaxes are refused by name, before a pixel is read', async () => {
@@ -137,7 +129,7 @@ test('compressed transfer syntaxes are refused by name, before a pixel is read',
     [SYNTAX.deflated, /Deflated Explicit VR Little Endian/],
     ['1.2.3.4.5', /transfer syntax 1\.2\.3\.4\.5, which this server cannot read/],
   ];
-  for (const [syntax, message] of names) await refused(() => openDicomSeries(series({ transferSyntax: syntax })), 415, message);
+  for (const [syntax, message] of names) await assertUploadError(() => openDicomSeries(series({ transferSyntax: syntax })), 415, message);
 });
 
 test('a zip of a series is read in memory; folders, resource forks and DICOMDIR are left out', async () => {
@@ -158,18 +150,18 @@ test('a zip of a series is read in memory; folders, resource forks and DICOMDIR 
 test('zip bombs and forgeries end in a 4xx before anything large is inflated', async () => {
   const file = series()[0];
   const huge = new Uint8Array(20 * 1024 * 1024); // deflates to about 20 kB
-  await refused(() => unzipFiles(makeZip([{ name: 'a.dcm', data: huge }]), 'The zip'), 413, /unpacks to 20 MB; one DICOM file may be at most 16 MB/);
+  await assertUploadError(() => unzipFiles(makeZip([{ name: 'a.dcm', data: huge }]), 'The zip'), 413, /unpacks to 20 MB; one DICOM file may be at most 16 MB/);
   const many = Array.from({ length: 14 }, (_, i) => ({ name: `${i}.dcm`, data: new Uint8Array(15 * 1024 * 1024) }));
-  await refused(() => unzipFiles(makeZip(many), 'The zip'), 413, /unpacks to more than 192 MB/);
-  await refused(() => unzipFiles(makeZip([{ name: 'a.dcm', data: file }], { declaredEntryCount: 60000 }), 'The zip'), 413, /60,000 entries/);
+  await assertUploadError(() => unzipFiles(makeZip(many), 'The zip'), 413, /unpacks to more than 192 MB/);
+  await assertUploadError(() => unzipFiles(makeZip([{ name: 'a.dcm', data: file }], { declaredEntryCount: 60000 }), 'The zip'), 413, /60,000 entries/);
   // an entry that declares less than it inflates to: yauzl stops it (validateEntrySizes)
-  await refused(() => unzipFiles(makeZip([{ name: 'a.dcm', data: huge, declaredSize: 1000 }]), 'The zip'), 400, /damaged/);
-  await refused(() => unzipFiles(makeZip([{ name: 'a.dcm', data: file, encrypted: true }]), 'The zip'), 415, /encrypted/);
-  await refused(() => unzipFiles(makeZip([{ name: 'a.dcm', data: file, method: 12 }]), 'The zip'), 415, /compression method 12/);
-  await refused(() => unzipFiles(makeZip([]), 'The zip'), 422, /holds no files/);
-  await refused(() => unzipFiles(Buffer.from('PK\x03\x04 not really a zip'), 'The zip'), 400, /damaged or unreadable/);
+  await assertUploadError(() => unzipFiles(makeZip([{ name: 'a.dcm', data: huge, declaredSize: 1000 }]), 'The zip'), 400, /damaged/);
+  await assertUploadError(() => unzipFiles(makeZip([{ name: 'a.dcm', data: file, encrypted: true }]), 'The zip'), 415, /encrypted/);
+  await assertUploadError(() => unzipFiles(makeZip([{ name: 'a.dcm', data: file, method: 12 }]), 'The zip'), 415, /compression method 12/);
+  await assertUploadError(() => unzipFiles(makeZip([]), 'The zip'), 422, /holds no files/);
+  await assertUploadError(() => unzipFiles(Buffer.from('PK\x03\x04 not really a zip'), 'The zip'), 400, /damaged or unreadable/);
   const tight = new MemoryBudget(1000).reserve();
-  await refused(() => unzipFiles(makeZip([{ name: 'a.dcm', data: new Uint8Array(5000) }]), 'The zip', tight), 413, /needs about/);
+  await assertUploadError(() => unzipFiles(makeZip([{ name: 'a.dcm', data: new Uint8Array(5000) }]), 'The zip', tight), 413, /needs about/);
 });
 
 test('a series written by pydicom from BRATS (oblique, a slope per slice) has the geometry nibabel and dcm2niix give it', async () => {

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import dicomParser from 'dicom-parser';
 import fc from 'fast-check';
-import { MemoryBudget } from '../lib/analysis/memory-budget';
-import { decodeImage } from '../lib/imaging/decode';
-import { openVolume } from '../lib/volume/open-volume';
-import { makeDicom, seriesFromVolume, SYNTAX } from './fixtures/dicom-synthetic';
-import { endsWell, outcomes, reachedDeep } from './fixtures/fuzz';
-import { makeZip } from './fixtures/zip-synthetic';
+import { MemoryBudget } from '../lib/runtime/memory-budget';
+import { decodeImage } from '../lib/formats/open-image';
+import { openVolume } from '../lib/formats/open-volume';
+import { makeDicom, seriesFromVolume, SYNTAX } from '../testkit/dicom-synthetic';
+import { endsWell, outcomes, reachedDeep } from '../testkit/fuzz';
+import { makeZip } from '../testkit/zip-synthetic';
 
 // Property-based fuzzing of the DICOM path (dicom-parser behind our checks, the series stacker, the zip reader): every
 // generated input must end in a typed 4xx error (or 503 from the memory budget) or a valid result, never another throw.

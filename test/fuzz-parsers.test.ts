@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { MemoryBudget } from '../lib/analysis/memory-budget';
+import { MemoryBudget } from '../lib/runtime/memory-budget';
 import { parseMultipart } from '../lib/http/multipart';
-import { decodeImage } from '../lib/imaging/decode';
-import { readNiftiVolume } from '../lib/volume/nifti-read';
-import { endsWell } from './fixtures/fuzz';
-import { makeNifti } from './fixtures/nifti-synthetic';
+import { decodeImage } from '../lib/formats/open-image';
+import { readNiftiVolume } from '../lib/formats/nifti-read';
+import { endsWell } from '../testkit/fuzz';
+import { makeNifti } from '../testkit/nifti-synthetic';
 
 // Property-based fuzzing of every parser an upload meets: each generated input must end in a typed 4xx error
 // (UploadError, or 503 ServerBusyError from the memory budget) or a valid result, never another throw or a hang.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { UploadError } from '../lib/errors';
-import { MemoryBudget } from '../lib/analysis/memory-budget';
+import { MemoryBudget } from '../lib/runtime/memory-budget';
 import { parseMultipart } from '../lib/http/multipart';
 import { fromFormFile } from '../lib/validation/upload';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MemoryBudget } from '../lib/analysis/memory-budget';
+import { MemoryBudget } from '../lib/runtime/memory-budget';
 import { ServerBusyError, UploadError } from '../lib/errors';
 
 test('requests are admitted by bytes: busy past the budget, too large when they could never fit', () => {

@@ -3,14 +3,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { analyzeSlice } from '../lib/analysis/analyze-slice';
-import { ModelUnavailableError, NotBrainMriError } from '../lib/errors';
+import { analyseSlice } from '../lib/analysis/analyse-slice';
+import { NotBrainMriError } from '../lib/analysis/mri-guard';
+import { ModelUnavailableError } from '../lib/errors';
 import { checkGuardSide } from '../lib/model/guard-model';
 
 // The guard with the committed models, on the e2e fixtures: what a person sending these pictures gets.
 
 const fixture = (name: string) => new Uint8Array(readFileSync(path.join(process.cwd(), 'e2e', 'fixtures', name)));
-const slice = (flair: Uint8Array, force = false) => analyzeSlice({ flair, reading: 'auto', force });
+const slice = (flair: Uint8Array, force = false) => analyseSlice({ flair, reading: 'auto', force });
 
 async function flagged(flair: Uint8Array, force = false): Promise<NotBrainMriError> {
   try {

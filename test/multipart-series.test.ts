@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MemoryBudget } from '../lib/analysis/memory-budget';
+import { MemoryBudget } from '../lib/runtime/memory-budget';
 import { parseMultipart } from '../lib/http/multipart';
 
 // The files of a DICOM series in one field: kept in order, one after another in one buffer (so the series can be stacked

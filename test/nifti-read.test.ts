@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { UploadError } from '../lib/errors';
-import { readNiftiVolume } from '../lib/volume/nifti-read';
+import { readNiftiVolume } from '../lib/formats/nifti-read';
 import { allValues } from '../lib/volume/scalar-volume';
-import { makeNifti } from './fixtures/nifti-synthetic';
+import { makeNifti } from '../testkit/nifti-synthetic';
+import { assertUploadError } from '../testkit/assert-upload-error';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -13,15 +13,6 @@ const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, imp
 async function read(bytes: Uint8Array) {
   const volume = await readNiftiVolume(bytes);
   return { ...volume, voxels: allValues(volume), littleEndian: volume.niftiHeader!.littleEndian };
-}
-
-async function assertUploadError(reading: () => Promise<unknown>, status: number, message: RegExp) {
-  await assert.rejects(reading, (error: unknown) => {
-    assert.ok(error instanceof UploadError, `expected an UploadError, got ${error}`);
-    assert.equal(error.status, status);
-    assert.match(error.message, message);
-    return true;
-  });
 }
 
 test('every supported datatype reads to the same values, in either byte order', async () => {

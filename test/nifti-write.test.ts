@@ -3,13 +3,13 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
-import { readNiftiVolume } from '../lib/volume/nifti-read';
-import { writeNiftiMask } from '../lib/volume/nifti-write';
+import { readNiftiVolume } from '../lib/formats/nifti-read';
+import { writeNiftiMask } from '../lib/formats/nifti-write';
 import { allValues } from '../lib/volume/scalar-volume';
 import { chooseSliceAxes } from '../lib/volume/axes';
 import { sliceGrid } from '../lib/volume/slices';
 import { TumourMask } from '../lib/volume/tumour-mask';
-import { makeNifti } from './fixtures/nifti-synthetic';
+import { makeNifti } from '../testkit/nifti-synthetic';
 
 const arrayBuffer = (bytes: Uint8Array) => new Uint8Array(bytes).buffer;
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeVolume } from '../lib/analysis/analyze-volume';
+import { analyseVolume } from '../lib/analysis/analyse-volume';
 import { UploadError } from '../lib/errors';
-import { makeNifti } from './fixtures/nifti-synthetic';
+import { makeNifti } from '../testkit/nifti-synthetic';
 
 // A small synthetic head: a disc of tissue in slices 1..4 of 6, a bright blob in it, 0 outside. Runs the real model.
 function syntheticHead(dims = [64, 64, 6]) {
@@ -24,8 +24,8 @@ async function rejects(promise: Promise<unknown>, status: number, message: RegEx
 }
 
 test('a volume is analysed slice by slice: slices without head are skipped, the volume follows from the voxel size', async () => {
-  const analysis = await analyzeVolume({ flair: syntheticHead() });
-  assert.deepEqual(analysis.shape, [64, 64, 6]);
+  const analysis = await analyseVolume({ flair: syntheticHead() });
+  assert.deepEqual(analysis.geometry.dims, [64, 64, 6]);
   assert.equal(analysis.axes.normal, 2);
   assert.deepEqual(analysis.slices.map((s) => s.analysed), [false, true, true, true, true, false]);
   const volume = analysis.mask.toVolume();
@@ -39,14 +39,14 @@ test('a volume is analysed slice by slice: slices without head are skipped, the 
 });
 
 test('FLAIR with T1c on the same grid is read as two channels', async () => {
-  const analysis = await analyzeVolume({ flair: syntheticHead(), t1c: syntheticHead() });
+  const analysis = await analyseVolume({ flair: syntheticHead(), t1c: syntheticHead() });
   assert.equal(analysis.modalities, 'FLAIR + T1c');
 });
 
 test('T1c on another grid, a blank volume and a tiny slice are refused with a reason', async () => {
-  await rejects(analyzeVolume({ flair: syntheticHead(), t1c: syntheticHead([64, 64, 5]) }), 422, /T1c volume is 64×64×5 voxels but the FLAIR volume is 64×64×6/);
+  await rejects(analyseVolume({ flair: syntheticHead(), t1c: syntheticHead([64, 64, 5]) }), 422, /T1c volume is 64×64×5 voxels but the FLAIR volume is 64×64×6/);
   const shifted = makeNifti({ dims: [64, 64, 6], pixdim: [2, 2, 5], sform: { code: 1, rows: [[2, 0, 0, 40], [0, 2, 0, 0], [0, 0, 5, 0]] } });
-  await rejects(analyzeVolume({ flair: syntheticHead(), t1c: shifted }), 422, /lies differently in space/);
-  await rejects(analyzeVolume({ flair: makeNifti({ dims: [64, 64, 4], values: new Float32Array(64 * 64 * 4) }) }), 422, /blank/);
-  await rejects(analyzeVolume({ flair: makeNifti({ dims: [16, 16, 40] }) }), 422, /too small to analyse/);
+  await rejects(analyseVolume({ flair: syntheticHead(), t1c: shifted }), 422, /lies differently in space/);
+  await rejects(analyseVolume({ flair: makeNifti({ dims: [64, 64, 4], values: new Float32Array(64 * 64 * 4) }) }), 422, /blank/);
+  await rejects(analyseVolume({ flair: makeNifti({ dims: [16, 16, 40] }) }), 422, /too small to analyse/);
 });

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { readManifest } from '@/lib/manifest';
+import { readManifest } from '@/lib/model/manifest';
 import ModelFacts from '@/app/ui/home/model-facts';
 import KnownMisses from '@/app/ui/model/known-misses';
 import ModelDecision from '@/app/ui/model/model-decision';

@@ -1,21 +1,22 @@
 'use server';
 
 import type { ReactNode } from 'react';
-import { analyzeSlice } from '@/lib/analysis/analyze-slice';
-import { memoryBudget } from '@/lib/analysis/memory-budget';
-import { sliceView } from '@/lib/analysis/slice-report';
-import { isNotBrainMriError, messageForPerson } from '@/lib/errors';
+import { analyseSlice } from '@/lib/analysis/analyse-slice';
+import { memoryBudget } from '@/lib/runtime/memory-budget';
+import { sliceView } from '@/lib/answers/slice-answer';
+import { isNotBrainMriError } from '@/lib/analysis/mri-guard';
+import { messageForPerson } from '@/lib/errors';
 import { formFile, parseSliceUpload } from '@/lib/validation/upload';
 import SliceResult from '@/app/ui/predict/slice-result';
 
-export type AnalyzeState =
+export type AnalyseState =
   | { status: 'idle' }
   /** overrulable: the guard flagged the picture as not a brain MRI, and a person may have it analysed anyway. */
   | { status: 'error'; message: string; overrulable?: boolean }
   | { status: 'done'; result: ReactNode };
 
 /** The upload form's action: validate, analyse, and render the result on the server. */
-export async function analyzeSliceAction(_previous: AnalyzeState, formData: FormData): Promise<AnalyzeState> {
+export async function analyseSliceAction(_previous: AnalyseState, formData: FormData): Promise<AnalyseState> {
   const memory = memoryBudget.reserve();
   try {
     const files = { flair: formFile(formData, 'flair'), t1: formFile(formData, 't1'), t1c: formFile(formData, 't1c') };
@@ -26,7 +27,7 @@ export async function analyzeSliceAction(_previous: AnalyzeState, formData: Form
       reading: (formData.get('reading') as string | null) ?? undefined,
       force: (formData.get('force') as string | null) ?? undefined,
     });
-    const view = await sliceView(await analyzeSlice(upload, { memory }));
+    const view = await sliceView(await analyseSlice(upload, { memory }));
     return { status: 'done', result: <SliceResult view={view} /> };
   } catch (error) {
     if (isNotBrainMriError(error) && error.guard.overrulable) return { status: 'error', message: error.message, overrulable: true };

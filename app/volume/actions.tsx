@@ -1,9 +1,9 @@
 'use server';
 
 import type { ReactNode } from 'react';
-import { analyzeVolume } from '@/lib/analysis/analyze-volume';
-import { memoryBudget } from '@/lib/analysis/memory-budget';
-import { volumeView } from '@/lib/analysis/volume-report';
+import { analyseVolume } from '@/lib/analysis/analyse-volume';
+import { memoryBudget } from '@/lib/runtime/memory-budget';
+import { volumeView } from '@/lib/answers/volume-answer';
 import { messageForPerson } from '@/lib/errors';
 import { formFile, formFiles, parseVolumeUpload } from '@/lib/validation/upload';
 import VolumeResult from '@/app/ui/volume/volume-result';
@@ -14,7 +14,7 @@ export type VolumeState =
   | { status: 'done'; result: ReactNode; frames: { indices: number[]; start: number } };
 
 /** The volume form's action: validate, analyse every axial slice, and render the result on the server. */
-export async function analyzeVolumeAction(_previous: VolumeState, formData: FormData): Promise<VolumeState> {
+export async function analyseVolumeAction(_previous: VolumeState, formData: FormData): Promise<VolumeState> {
   const memory = memoryBudget.reserve();
   try {
     const flair = formData.getAll('flair');
@@ -24,7 +24,7 @@ export async function analyzeVolumeAction(_previous: VolumeState, formData: Form
     const upload = await parseVolumeUpload(fields);
     // a DICOM series' mask is named by its series number, never by a file name (exports often name files after the patient)
     const uploadName = flair.length === 1 && flair[0] instanceof File ? flair[0].name : undefined;
-    const view = await volumeView(await analyzeVolume(upload, { memory }), { uploadName });
+    const view = await volumeView(await analyseVolume(upload, { memory }), { uploadName });
     // the slider (a client component) stays out of the result: a form state rendered without JavaScript cannot hold one
     return { status: 'done', result: <VolumeResult view={view} />, frames: { indices: view.frames.map((f) => f.index), start: view.startIndex } };
   } catch (error) {

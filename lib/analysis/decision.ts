@@ -1,5 +1,5 @@
 import { removeSmallComponents } from '../imaging/components';
-import type { ModelManifest } from '../manifest';
+import type { ModelManifest } from '../model/manifest';
 import type { SlicePrediction } from '../model/tumour-model';
 
 // One decision per slice, the same as training/decision.py: the label comes from the served slice probability (which

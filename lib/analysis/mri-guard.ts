@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { named, UploadError } from '../errors';
 import type { Letterbox } from '../imaging/letterbox';
 import { certainVerdict, guardInput } from '../imaging/mri-likeness';
 import { loadGuardModel, type GuardScores } from '../model/guard-model';
@@ -26,6 +27,16 @@ export interface GuardReport {
   model: { name: string; version: string };
   ms: number;
 }
+
+/** The guard's 422: the picture is not (or does not look like) a brain MRI slice; carries what the guard saw. */
+export class NotBrainMriError extends UploadError {
+  constructor(message: string, readonly guard: GuardReport) {
+    super(message, 422);
+    this.name = 'NotBrainMriError';
+  }
+}
+
+export const isNotBrainMriError = (error: unknown): error is NotBrainMriError => named(error, 'NotBrainMriError');
 
 const score = (p: number) => p.toFixed(2);
 

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import sharp from 'sharp';
-import { writeNiftiMask } from '../volume/nifti-write';
-import { analyzeSlice } from './analyze-slice';
-import { analyzeVolume } from './analyze-volume';
+import { writeNiftiMask } from '../formats/nifti-write';
+import { encodePng } from '../imaging/raster';
+import { analyseSlice } from './analyse-slice';
+import { analyseVolume } from './analyse-volume';
 
 // A fresh server met its first burst of uploads with nothing ready: the image library, both models' first runs and the
 // compiled code of the slice and volume paths, loaded while the requests waited (the event loop blocked for 1.5 s at the
@@ -26,13 +26,13 @@ export async function warmUp(): Promise<void> {
   const started = performance.now();
   try {
     const slice = madeUpSlice();
-    const png = await sharp(slice, { raw: { width: 256, height: 256, channels: 1 } }).png().toBuffer();
-    await analyzeSlice({ flair: new Uint8Array(png), reading: 'auto', force: true });
+    const png = await encodePng(slice, { width: 256, height: 256, channels: 1 });
+    await analyseSlice({ flair: new Uint8Array(png), reading: 'auto', force: true });
     // The same picture as a volume of one slice, written by the mask writer (a uint8 .nii.gz of any bytes). One slice, so
     // the model runs it alone: a first run of two slices at once grew onnxruntime's memory by about 55 MB for good (RSS
     // after 20 slice requests 345 MB against 290 with one slice and 284 without a warm-up).
     const identity = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
-    await analyzeVolume({ flair: new Uint8Array(await writeNiftiMask({ dims: [256, 256, 1], spacingMm: [1, 1, 1], affine: identity }, slice)) });
+    await analyseVolume({ flair: new Uint8Array(await writeNiftiMask({ dims: [256, 256, 1], spacingMm: [1, 1, 1], affine: identity }, slice)) });
     console.log(`Ready: models loaded and both analysis paths run once in ${Math.round(performance.now() - started)} ms.`);
   } catch (error) {
     console.error(`Warm-up failed (the first requests will load what they need): ${(error as Error).message}`);

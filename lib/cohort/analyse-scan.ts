@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { analyzeSlice } from '../analysis/analyze-slice';
-import { analyzeVolume } from '../analysis/analyze-volume';
-import { maskNiftiGz } from '../analysis/volume-report';
+import { analyseSlice } from '../analysis/analyse-slice';
+import { analyseVolume } from '../analysis/analyse-volume';
+import { maskNiftiGz } from '../answers/volume-answer';
 import { isModelUnavailableError } from '../errors';
 import { encodePng } from '../imaging/raster';
 import type { Scan } from './find-scans';
 
-// One scan through the server's own code (analyzeSlice, analyzeVolume) -> one CSV row, and its mask if asked for.
+// One scan through the server's own code (analyseSlice, analyseVolume) -> one CSV row, and its mask if asked for.
 
 export const CSV_COLUMNS = ['file', 'kind', 'label', 'probability', 'tumour_ml', 'tumour_px', 'slices_with_tumour', 'model_version', 'error'] as const;
 export type CohortRow = Record<(typeof CSV_COLUMNS)[number], string>;
@@ -29,7 +29,7 @@ export async function analyseScan(scan: Scan, modelVersion: string, withMask: bo
   try {
     const files = scan.files.map((file) => new Uint8Array(readFileSync(file)));
     if (scan.kind === 'image' || scan.kind === 'dicom-image') {
-      const analysis = await analyzeSlice({ flair: files[0], reading: 'auto' });
+      const analysis = await analyseSlice({ flair: files[0], reading: 'auto' });
       const { result } = analysis;
       const mask = withMask ? await encodePng(result.mask ?? new Uint8Array(analysis.width * analysis.height), { width: analysis.width, height: analysis.height, channels: 1 }) : null;
       return {
@@ -40,7 +40,7 @@ export async function analyseScan(scan: Scan, modelVersion: string, withMask: bo
         mask: mask ? { bytes: mask, extension: '.png' } : null,
       };
     }
-    const analysis = await analyzeVolume({ flair: files });
+    const analysis = await analyseVolume({ flair: files });
     const probability = Math.max(0, ...analysis.slices.filter((s) => s.analysed).map((s) => s.probability));
     return {
       row: {

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isDicom, readDicomIdentity } from '../volume/dicom-file';
+import { isDicom, readDicomIdentity } from '../formats/dicom-file';
 
 // A folder of scans -> one entry per scan: each picture, each NIfTI file, each DICOM series (its files grouped by
 // SeriesInstanceUID, wherever they lie). A file that cannot be grouped is a scan of its own, to become an error row.

@@ -4,7 +4,7 @@ import formidable, { errors as formidableErrors, multipart } from 'formidable';
 import { isServerBusyError, isUploadError, tooManyFiles, UploadError } from '../errors';
 import { megabytes } from '../format';
 import { ADMISSION_WAIT_MS, BODY_IDLE_TIMEOUT_MS, MULTIPART_OVERHEAD_BYTES } from '../limits';
-import type { Reservation } from '../analysis/memory-budget';
+import type { Reservation } from '../runtime/memory-budget';
 import type { UploadedFile } from '../validation/upload';
 import { ByteSink } from './byte-sink';
 

@@ -1,5 +1,6 @@
-import { guardBody } from '../analysis/slice-report';
-import { isModelUnavailableError, isNotBrainMriError, isServerBusyError, isUploadError } from '../errors';
+import { guardBody } from '../answers/slice-answer';
+import { isNotBrainMriError } from '../analysis/mri-guard';
+import { isModelUnavailableError, isServerBusyError, isUploadError } from '../errors';
 
 // JSON answers for the API: every error is {"error": "<message for a person>"} with its status; the guard's 422 adds
 // {"guard": {...}} so that a program can decide whether to send the picture again with force=true.

@@ -1,4 +1,4 @@
-import { memoryBudget, type Reservation } from '../analysis/memory-budget';
+import { memoryBudget, type Reservation } from '../runtime/memory-budget';
 import { UploadError } from '../errors';
 import { errorResponse } from './responses';
 

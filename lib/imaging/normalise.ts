@@ -1,4 +1,4 @@
-import type { Normalisation } from '../manifest';
+import type { Normalisation } from '../model/manifest';
 
 // Mirrors training/data.py channel_scales: the model saw exactly this during training.
 

@@ -1,23 +1,11 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { ModelUnavailableError } from '../errors';
-import { modelsDirectory, readManifest } from '../manifest';
+import { modelsDirectory, readGuardManifest, readManifest, type GuardManifest } from './manifest';
 import { readVerifiedModel, sessionOptions } from './model-file';
 
 // The guard's classifier (models/guard.onnx, written by training/guard_train.py with models/guard.json). Like
 // inference-thread.ts, the only other module that loads onnxruntime-node: callers get probabilities, never tensors. It
 // runs on the event loop: 13 M multiply-adds (two small networks) take about a millisecond.
-
-const guardManifestSchema = z.object({
-  model: z.object({ name: z.string(), version: z.string(), file: z.string(), sha256: z.string(), bytes: z.number() }),
-  input: z.object({ name: z.string(), shape: z.tuple([z.string(), z.literal(3), z.number(), z.number()]), scale: z.number() }),
-  output: z.object({ name: z.string(), classes: z.tuple([z.literal('axial-flair'), z.literal('other-mri'), z.literal('not-mri')]) }),
-  thresholds: z.object({ notMri: z.number(), otherMri: z.number() }),
-  metrics: z.record(z.string(), z.any()).default({}),
-});
-
-export type GuardManifest = z.infer<typeof guardManifestSchema>;
 
 /** How likely the picture is each kind of thing; the three add up to 1. */
 export interface GuardScores {
@@ -34,19 +22,6 @@ export interface GuardModel {
 }
 
 process.env.ORT_DISABLE_TELEMETRY ??= '1';
-
-export function readGuardManifest(directory = modelsDirectory()): GuardManifest {
-  const file = path.join(directory, 'guard.json');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ModelUnavailableError(`No guard manifest at ${file}. Train and export it (training/guard_train.py) or set MODELS_DIR.`);
-  }
-  const parsed = guardManifestSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new ModelUnavailableError(`models/guard.json does not match the expected contract: ${parsed.error.message}`);
-  return parsed.data;
-}
 
 /** The guard averages the model square over cells of whole pixels: its input side must divide the square. */
 export function checkGuardSide(square: number, side: number): void {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { InferenceSession } from 'onnxruntime-node';
 import { ModelUnavailableError } from '../errors';
@@ -23,32 +24,8 @@ export interface RawOutputs {
 const requestedNice = Number(process.env.INFERENCE_NICE ?? 5);
 const INFERENCE_NICE = Number.isInteger(requestedNice) && requestedNice >= 0 && requestedNice <= 19 ? requestedNice : 5;
 
-// Plain CommonJS evaluated in the worker, so that no bundler has to know about a separate file.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-require('node:v8').setFlagsFromString('--expose-gc');
-const collect = require('node:vm').runInNewContext('gc');
-const ort = require('onnxruntime-node');
-const { model, options, names, nice } = workerData;
-// Linux keeps a nice value per thread, and the session's threads inherit this one's: the event loop wins the cores
-if (nice) try { require('node:os').setPriority(0, nice); } catch {}
-const message = (error) => String((error && error.message) || error);
-ort.InferenceSession.create(model, options).then((session) => {
-  parentPort.on('message', async ({ id, input, dims }) => {
-    try {
-      const outputs = await session.run({ [names.input]: new ort.Tensor('float32', input, dims) });
-      // the outputs' own buffers are handed over, not copied: nothing of a run stays in this thread's memory
-      const masks = outputs[names.mask].data, slices = outputs[names.slice].data;
-      parentPort.postMessage({ id, masks, slices, input }, [masks.buffer, slices.buffer, input.buffer]);
-    } catch (error) {
-      parentPort.postMessage({ id, error: message(error) });
-    }
-    // What is left of a run is small objects on this tiny heap, seldom collected otherwise (under 1 ms)
-    collect({ type: 'minor' });
-  });
-  parentPort.postMessage({ ready: true });
-}, (error) => parentPort.postMessage({ error: message(error) }));
-`;
+// The worker's own file, beside this one; the standalone build carries it (next.config.ts, scripts/build-standalone.sh)
+const WORKER_FILE = path.join(process.cwd(), 'lib', 'model', 'inference-worker.cjs');
 
 interface Pending {
   resolve(outputs: RawOutputs): void;
@@ -65,7 +42,7 @@ export function startInferenceThread(model: Uint8Array, options: InferenceSessio
   return new Promise((ready, failed) => {
     // the worker's own JavaScript is a few lines: a small heap is plenty (the session's memory is native)
     const resourceLimits = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 4 };
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { model, options, names, nice: INFERENCE_NICE }, resourceLimits });
+    const worker = new Worker(WORKER_FILE, { workerData: { model, options, names, nice: INFERENCE_NICE }, resourceLimits });
     const pending = new Map<number, Pending>();
     let nextId = 0, started = false, stoppedBecause: string | undefined;
 

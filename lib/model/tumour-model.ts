@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { modelsDirectory, readManifest, type ModelManifest } from '../manifest';
+import { modelsDirectory, readManifest, type ModelManifest } from './manifest';
 import { readVerifiedModel, sessionOptions } from './model-file';
 import { startInferenceThread, type RawOutputs } from './inference-thread';
 

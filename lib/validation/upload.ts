@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SliceUpload } from '../analysis/analyze-slice';
+import type { SliceUpload } from '../analysis/analyse-slice';
 import { tooManyFiles, UploadError, type UploadErrorStatus } from '../errors';
 import { megabytes } from '../format';
 import { MAX_DICOM_FILES, MAX_SLICE_UPLOAD_BYTES, MAX_VOLUME_UPLOAD_BYTES } from '../limits';

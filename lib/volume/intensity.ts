@@ -1,5 +1,5 @@
-import { forEachChunk, scaleScattered, type ScalarVolume, type VoxelType } from './scalar-volume';
-import { readSlice, voxelOfPixel, type SliceGrid } from './slices';
+import { forEachChunk, type ScalarVolume, type VoxelType } from './scalar-volume';
+import { readScaledSlice, readSlice, type SliceGrid } from './slices';
 
 // A volume's intensities -> the 8-bit range the model was trained on (LGG slices were 8-bit images), a slice at a time.
 
@@ -154,13 +154,7 @@ export function sliceReader(volume: ScalarVolume, window: IntensityWindow, grid:
     };
   }
   const values = new Float32Array(grid.width * grid.height);
-  const plane = volume.dims[0] * volume.dims[1];
-  return (index: number, pixels: Uint8Array, head?: Uint8Array): Uint8Array => {
-    readSlice(volume.stored, grid, index, values);
-    // a slice across k (the usual case for a DICOM stack) lies in one plane: one slope and intercept for all of it
-    scaleScattered(volume, values, grid.axes.normal === 2 ? () => index * plane : voxelOfPixel(grid, index));
-    return toEightBit(values, window, pixels, head);
-  };
+  return (index: number, pixels: Uint8Array, head?: Uint8Array): Uint8Array => toEightBit(readScaledSlice(volume, grid, index, values), window, pixels, head);
 }
 
 export interface VolumeSurvey {

@@ -12,7 +12,8 @@ export interface PlaneScaling {
 
 export const bytesPerVoxel: Record<VoxelType, number> = { uint8: 1, int16: 2, uint16: 2, float32: 4, float64: 8 };
 
-export interface ScalarVolume {
+/** Where a scan's voxels lie and what type they are: what answers about a volume and its mask keep of it. */
+export interface VolumeGeometry {
   /** Voxels along i, j, k. */
   dims: [number, number, number];
   spacingMm: [number, number, number];
@@ -20,14 +21,17 @@ export interface ScalarVolume {
   affine: Affine;
   affineSource: GeometrySource;
   datatype: VoxelType;
+  /** A NIfTI upload's 348 header bytes: a mask on the same grid copies them. Absent for other sources. */
+  niftiHeader?: { bytes: Uint8Array; littleEndian: boolean };
+}
+
+export interface ScalarVolume extends VolumeGeometry {
   /** i fastest, then j, then k; a voxel's value is stored * slope + intercept. */
   stored: StoredVoxels;
   slope: number;
   intercept: number;
   /** A slope and intercept for each k-plane, in place of the global ones: DICOM slices may each carry their own. */
   planeScaling?: PlaneScaling;
-  /** A NIfTI upload's 348 header bytes: a mask on the same grid copies them. Absent for other sources. */
-  niftiHeader?: { bytes: Uint8Array; littleEndian: boolean };
 }
 
 /** The typed array for `type` over `bytes`, which must be aligned for it and in native (little-endian) byte order. */
@@ -65,21 +69,6 @@ function scaleByPlane(volume: ScalarVolume, from: number, into: Float32Array): v
     const slope = slopes[k], intercept = intercepts[k];
     for (; o < end; o++) into[o] = into[o] * slope + intercept;
   }
-}
-
-/** Values of voxels at scattered indices (a slice cut across k) scaled in place: `voxelAt(p)` is the voxel of value p. */
-export function scaleScattered(volume: ScalarVolume, values: Float32Array, voxelAt: (p: number) => number): void {
-  if (volume.planeScaling) {
-    const { slopes, intercepts } = volume.planeScaling;
-    const plane = volume.dims[0] * volume.dims[1];
-    for (let p = 0; p < values.length; p++) {
-      const k = Math.floor(voxelAt(p) / plane);
-      values[p] = values[p] * slopes[k] + intercepts[k];
-    }
-    return;
-  }
-  const { slope, intercept } = volume;
-  if (slope !== 1 || intercept !== 0) for (let p = 0; p < values.length; p++) values[p] = values[p] * slope + intercept;
 }
 
 /** Values read a plane (or a few) at a time, handing the event loop back between them so other requests are answered. */

@@ -1,5 +1,5 @@
 import type { SliceAxes, VoxelAxis } from './axes';
-import type { StoredVoxels } from './scalar-volume';
+import type { ScalarVolume, StoredVoxels } from './scalar-volume';
 
 // Axial slices out of a voxel grid and masks back into it, with the flips that put anterior at the top.
 
@@ -40,7 +40,7 @@ function walk(grid: SliceGrid, index: number) {
 }
 
 /** The voxel index of pixel p (row-major) of slice `index`. */
-export function voxelOfPixel(grid: SliceGrid, index: number): (p: number) => number {
+function voxelOfPixel(grid: SliceGrid, index: number): (p: number) => number {
   const { base, columnStep, rowStep } = walk(grid, index);
   return (p) => base + Math.floor(p / grid.width) * rowStep + (p % grid.width) * columnStep;
 }
@@ -66,6 +66,25 @@ export function readSlice<T extends Uint8Array | Int32Array | Float32Array>(volu
     let v = base + y * rowStep;
     for (let x = 0; x < grid.width; x++, p++, v += columnStep) into[p] = volume[v];
   }
+  return into;
+}
+
+/** One slice's values as float32 with the volume's scaling: the one place a slice's stored voxels become values. */
+export function readScaledSlice(volume: ScalarVolume, grid: SliceGrid, index: number, into: Float32Array): Float32Array {
+  readSlice(volume.stored, grid, index, into);
+  if (volume.planeScaling) {
+    // DICOM slices may each carry their own slope and intercept; a slice across k (the usual case) lies in one plane
+    const { slopes, intercepts } = volume.planeScaling;
+    const plane = volume.dims[0] * volume.dims[1];
+    const voxel = grid.axes.normal === 2 ? null : voxelOfPixel(grid, index);
+    for (let p = 0; p < into.length; p++) {
+      const k = voxel ? Math.floor(voxel(p) / plane) : index;
+      into[p] = into[p] * slopes[k] + intercepts[k];
+    }
+    return into;
+  }
+  const { slope, intercept } = volume;
+  if (slope !== 1 || intercept !== 0) for (let p = 0; p < into.length; p++) into[p] = into[p] * slope + intercept;
   return into;
 }
 

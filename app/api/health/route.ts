@@ -1,6 +1,6 @@
 import { loadGuardModel } from '@/lib/model/guard-model';
 import { loadTumourModel } from '@/lib/model/tumour-model';
-import { analysisQueue } from '@/lib/analysis/work-queue';
+import { inferenceGate } from '@/lib/runtime/inference-gate';
 import { eventLoopDelay } from '@/lib/http/event-loop';
 import { errorResponse, json } from '@/lib/http/responses';
 
@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(): Promise<Response> {
   try {
     const [model] = await Promise.all([loadTumourModel(), loadGuardModel()]);
-    return json({ status: 'ok', model: { name: model.manifest.model.name, version: model.manifest.model.version }, queued: analysisQueue.size, eventLoopDelay: eventLoopDelay() });
+    return json({ status: 'ok', model: { name: model.manifest.model.name, version: model.manifest.model.version }, queued: inferenceGate.size, eventLoopDelay: eventLoopDelay() });
   } catch (error) {
     return errorResponse(error);
   }

@@ -1,5 +1,5 @@
-import { analyzeSlice } from '@/lib/analysis/analyze-slice';
-import { sliceApiBody } from '@/lib/analysis/slice-report';
+import { analyseSlice } from '@/lib/analysis/analyse-slice';
+import { sliceApiBody } from '@/lib/answers/slice-answer';
 import { parseMultipart } from '@/lib/http/multipart';
 import { json } from '@/lib/http/responses';
 import { uploadRoute } from '@/lib/http/upload-route';
@@ -14,5 +14,5 @@ export const POST = uploadRoute(async (request, memory) => {
   const { files, fields } = await parseMultipart(request, { maxTotalBytes: MAX_SLICE_UPLOAD_BYTES, fileFields: ['flair', 't1', 't1c'], memory });
   const force = fields.force ?? new URL(request.url).searchParams.get('force') ?? undefined;
   const upload = await parseSliceUpload({ ...files, reading: fields.reading, force });
-  return json(await sliceApiBody(await analyzeSlice(upload, { memory })));
+  return json(await sliceApiBody(await analyseSlice(upload, { memory })));
 });

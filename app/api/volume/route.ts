@@ -1,5 +1,5 @@
-import { analyzeVolume } from '@/lib/analysis/analyze-volume';
-import { volumeApiBody } from '@/lib/analysis/volume-report';
+import { analyseVolume } from '@/lib/analysis/analyse-volume';
+import { volumeApiBody } from '@/lib/answers/volume-answer';
 import { parseMultipart } from '@/lib/http/multipart';
 import { json } from '@/lib/http/responses';
 import { uploadRoute } from '@/lib/http/upload-route';
@@ -16,5 +16,5 @@ export const POST = uploadRoute(async (request, memory) => {
   });
   const upload = await parseVolumeUpload({ flair: fileLists.flair, t1c: files.t1c });
   // the request's bytes are not read again: a DICOM series is stacked inside them
-  return json(await volumeApiBody(await analyzeVolume(upload, { memory, consumeUpload: true })));
+  return json(await volumeApiBody(await analyseVolume(upload, { memory, consumeUpload: true })));
 });

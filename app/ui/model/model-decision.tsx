@@ -1,4 +1,4 @@
-import type { ModelManifest } from '@/lib/manifest';
+import type { ModelManifest } from '@/lib/model/manifest';
 
 // How one answer comes out of the network's two heads, read from the manifest (training/decision.py wrote it).
 export default function ModelDecision({ manifest }: { manifest: ModelManifest }) {

@@ -1,4 +1,4 @@
-import type { ModelManifest } from '@/lib/manifest';
+import type { ModelManifest } from '@/lib/model/manifest';
 
 interface WorstPatient {
   patient: string;

@@ -1,4 +1,5 @@
-import type { ReadingView, SliceView } from '@/lib/analysis/slice-report';
+import type { ReadingView, SliceView } from '@/lib/answers/slice-answer';
+import WithTumourOverlay from '@/app/ui/tumour-overlay';
 import ProbabilityBar from './probability-bar';
 
 const percent = (value: number, digits = 1) => `${(value * 100).toFixed(digits)}%`;
@@ -36,13 +37,9 @@ function ReadingPanel({ view, reading, headingLevel }: { view: SliceView; readin
             <figcaption className="mt-1 text-xs text-slate-500">Uploaded image ({view.width}×{view.height})</figcaption>
           </figure>
           <figure>
-            <div className="relative">
+            <WithTumourOverlay overlaySrc={reading.overlaySrc} testId="overlay">
               <SlicePicture view={view} label="The uploaded slice with the predicted tumour drawn over it" />
-              {reading.overlaySrc && (
-                // eslint-disable-next-line @next/next/no-img-element
-                <img src={reading.overlaySrc} alt="" data-testid="overlay" className="tumour-overlay absolute inset-0 h-full w-full rounded-md" />
-              )}
-            </div>
+            </WithTumourOverlay>
             <figcaption className="mt-1 text-xs text-slate-500">
               {reading.overlaySrc ? 'Predicted tumour: red fill, yellow outline' : 'No tumour drawn'}
             </figcaption>

@@ -3,14 +3,14 @@
 import { startTransition, useActionState, useRef } from 'react';
 import FileField from '@/app/ui/file-field';
 import { useSizeCheck } from '@/app/ui/use-size-check';
-import { analyzeSliceAction, type AnalyzeState } from '@/app/predict/actions';
+import { analyseSliceAction, type AnalyseState } from '@/app/predict/actions';
 import AnalyseAnyway from './analyse-anyway';
-import SubmitButton from './submit-button';
+import SubmitButton from '@/app/ui/submit-button';
 
 const ACCEPT = 'image/png,image/jpeg,image/tiff,image/webp,.png,.jpg,.jpeg,.tif,.tiff,.webp,.dcm,.dicom,application/dicom';
 
 export default function UploadForm({ maxBytes }: { maxBytes: number }) {
-  const [state, formAction] = useActionState<AnalyzeState, FormData>(analyzeSliceAction, { status: 'idle' });
+  const [state, formAction] = useActionState<AnalyseState, FormData>(analyseSliceAction, { status: 'idle' });
   const [clientError, checkSize] = useSizeCheck(['flair', 't1', 't1c'], maxBytes);
   // the last submission, so that "Analyse anyway" can send the same files again (React clears the form after an action)
   const lastSubmission = useRef<FormData | null>(null);

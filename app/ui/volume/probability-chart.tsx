@@ -1,4 +1,4 @@
-import type { ChartPoint } from '@/lib/analysis/volume-report';
+import type { ChartPoint } from '@/lib/answers/volume-answer';
 
 // Tumour probability per slice, drawn on the server as inline SVG: no chart library, no JavaScript.
 

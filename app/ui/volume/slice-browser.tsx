@@ -1,5 +1,6 @@
 import { Fragment } from 'react';
-import type { VolumeView } from '@/lib/analysis/volume-report';
+import type { VolumeView } from '@/lib/answers/volume-answer';
+import WithTumourOverlay from '@/app/ui/tumour-overlay';
 import { SLICE_ID_PREFIX } from './slice-ids';
 
 // Stepping through slices without JavaScript: one radio button per picture, and CSS shows the picture after the checked one.
@@ -7,7 +8,8 @@ import { SLICE_ID_PREFIX } from './slice-ids';
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
 export default function SliceBrowser({ view }: { view: VolumeView }) {
-  const voxelMl = (view.spacingMm[0] * view.spacingMm[1] * view.spacingMm[2]) / 1000;
+  const [x, y, z] = view.geometry.spacingMm;
+  const voxelMl = (x * y * z) / 1000;
   const shown = view.frameStep > 1 ? `every ${view.frameStep}${view.frameStep === 2 ? 'nd' : view.frameStep === 3 ? 'rd' : 'th'} slice with brain, and the slice with the most tumour` : 'every slice with brain';
   return (
     <section aria-labelledby="slices-heading" className="space-y-3">
@@ -30,14 +32,10 @@ export default function SliceBrowser({ view }: { view: VolumeView }) {
                   {frame.index}
                 </label>
                 <figure className="col-span-full row-start-1 mb-3 hidden [input:checked+label+&]:block" data-testid="slice-frame" data-slice={frame.index}>
-                  <div className="relative mx-auto" style={{ maxWidth: view.frameWidth }}>
+                  <WithTumourOverlay overlaySrc={frame.overlaySrc} testId="volume-overlay" className="mx-auto" style={{ maxWidth: view.frameWidth }}>
                     {/* eslint-disable-next-line @next/next/no-img-element -- a data URL made from the upload, never stored */}
                     <img src={frame.imageSrc} width={view.frameWidth} height={view.frameHeight} alt={`Axial slice ${frame.index} of the FLAIR volume`} className="h-auto w-full rounded-md bg-black" />
-                    {frame.overlaySrc && (
-                      // eslint-disable-next-line @next/next/no-img-element
-                      <img src={frame.overlaySrc} alt="" data-testid="volume-overlay" className="tumour-overlay absolute inset-0 h-full w-full rounded-md" />
-                    )}
-                  </div>
+                  </WithTumourOverlay>
                   <figcaption className="mt-2 text-center text-sm text-slate-700">
                     Slice {frame.index} of {view.sliceCount}: tumour probability {percent(frame.probability)}
                     {frame.tumourAreaPx > 0 ? `, ${frame.tumourAreaPx.toLocaleString('en')} voxels of tumour (${(frame.tumourAreaPx * voxelMl).toFixed(1)} mL)` : ', no tumour drawn'}

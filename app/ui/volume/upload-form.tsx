@@ -3,16 +3,16 @@
 import { useActionState } from 'react';
 import FileField from '@/app/ui/file-field';
 import { useSizeCheck } from '@/app/ui/use-size-check';
-import { analyzeVolumeAction, type VolumeState } from '@/app/volume/actions';
+import { analyseVolumeAction, type VolumeState } from '@/app/volume/actions';
 import SliceRange from './slice-range';
-import VolumeSubmitButton from './submit-button';
+import SubmitButton from '@/app/ui/submit-button';
 
 const ACCEPT = '.nii,.nii.gz,.gz,application/gzip';
 // no filter for the FLAIR field: scanners write DICOM files without an extension, which a filter would hide
 const ANY_FILE = '';
 
 export default function VolumeUploadForm({ maxBytes }: { maxBytes: number }) {
-  const [state, formAction] = useActionState<VolumeState, FormData>(analyzeVolumeAction, { status: 'idle' });
+  const [state, formAction] = useActionState<VolumeState, FormData>(analyseVolumeAction, { status: 'idle' });
   const [clientError, checkSize] = useSizeCheck(['flair', 't1c'], maxBytes);
 
   const message = clientError ?? (state.status === 'error' ? state.message : null);
@@ -25,7 +25,7 @@ export default function VolumeUploadForm({ maxBytes }: { maxBytes: number }) {
             hint={`NIfTI-1 (.nii or .nii.gz), or a DICOM series: choose all its files at once, or one .zip of them; up to ${limit} in all.`} />
           <FileField name="t1c" label="T1c volume (optional)" hint="Post-contrast T1 on the same grid as the FLAIR: same size and position." accept={ACCEPT} />
         </div>
-        <VolumeSubmitButton />
+        <SubmitButton idle="Analyse volume" pending="Analysing…" hint="Uploading and reading the volume, then running the model on every slice with brain in it. A 240×240×155 volume takes a few seconds." />
         <div aria-live="polite" role="status">
           {message && <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="upload-error">{message}</p>}
         </div>

@@ -1,4 +1,4 @@
-import type { VolumeView } from '@/lib/analysis/volume-report';
+import type { VolumeView } from '@/lib/answers/volume-answer';
 import ProbabilityChart from './probability-chart';
 import SliceBrowser from './slice-browser';
 
@@ -31,8 +31,8 @@ export default function VolumeResult({ view }: { view: VolumeView }) {
       <ProbabilityChart points={view.chart} sliceCount={view.sliceCount} threshold={view.threshold} startIndex={view.startIndex} superiorIncreases={view.superiorIncreases} />
       <SliceBrowser view={view} />
       <dl className="grid gap-3 text-sm sm:grid-cols-3">
-        <div><dt className="text-slate-500">Grid</dt><dd>{view.shape.join(' × ')} voxels of {mm(view.spacingMm)} mm ({view.datatype})</dd></div>
-        <div><dt className="text-slate-500">Slices along</dt><dd data-testid="slice-axis">voxel axis {view.axisDescription}, from {affineNames[view.affineSource]}</dd></div>
+        <div><dt className="text-slate-500">Grid</dt><dd>{view.geometry.dims.join(' × ')} voxels of {mm(view.geometry.spacingMm)} mm ({view.geometry.datatype})</dd></div>
+        <div><dt className="text-slate-500">Slices along</dt><dd data-testid="slice-axis">voxel axis {view.axisDescription}, from {affineNames[view.geometry.affineSource]}</dd></div>
         {view.series && (
           <div><dt className="text-slate-500">DICOM series</dt><dd data-testid="dicom-series">series {view.series.seriesNumber ?? '(no number)'}, {view.series.modality}, {view.series.slices} slices</dd></div>
         )}

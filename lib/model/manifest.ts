@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ModelUnavailableError } from './errors';
+import { ModelUnavailableError } from '../errors';
 
-// The tensor contract written by training/export.py; the app never guesses normalisation.
+// The two models' contracts: the tumour model's tensors (training/export.py; the app never guesses normalisation) and
+// the guard's (training/guard_train.py). Both are read and checked the same way.
+
 const manifestSchema = z.object({
   model: z.object({ name: z.string(), version: z.string(), file: z.string(), sha256: z.string(), bytes: z.number(), architecture: z.string(), epoch: z.number().optional() }),
   input: z.object({
@@ -37,22 +39,40 @@ const manifestSchema = z.object({
   }),
 });
 
+const guardManifestSchema = z.object({
+  model: z.object({ name: z.string(), version: z.string(), file: z.string(), sha256: z.string(), bytes: z.number() }),
+  input: z.object({ name: z.string(), shape: z.tuple([z.string(), z.literal(3), z.number(), z.number()]), scale: z.number() }),
+  output: z.object({ name: z.string(), classes: z.tuple([z.literal('axial-flair'), z.literal('other-mri'), z.literal('not-mri')]) }),
+  thresholds: z.object({ notMri: z.number(), otherMri: z.number() }),
+  metrics: z.record(z.string(), z.any()).default({}),
+});
+
 export type ModelManifest = z.infer<typeof manifestSchema>;
+export type GuardManifest = z.infer<typeof guardManifestSchema>;
 export type Normalisation = ModelManifest['normalisation'];
 
 export function modelsDirectory(): string {
   return process.env.MODELS_DIR ?? path.join(process.cwd(), 'models');
 }
 
-export function readManifest(directory = modelsDirectory()): ModelManifest {
-  const file = path.join(directory, 'manifest.json');
+/** A manifest from the models folder, checked against its contract; a missing or wrong one is a setup fault. */
+function readModelJson<T>(directory: string, fileName: string, schema: z.ZodType<T>, what: string, remedy: string): T {
+  const file = path.join(directory, fileName);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new ModelUnavailableError(`No model manifest at ${file}. Train and export the models (training/README.md) or set MODELS_DIR.`);
+    throw new ModelUnavailableError(`No ${what} at ${file}. ${remedy} or set MODELS_DIR.`);
   }
-  const parsed = manifestSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new ModelUnavailableError(`models/manifest.json does not match the expected contract: ${parsed.error.message}`);
+  const parsed = schema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new ModelUnavailableError(`models/${fileName} does not match the expected contract: ${parsed.error.message}`);
   return parsed.data;
+}
+
+export function readManifest(directory = modelsDirectory()): ModelManifest {
+  return readModelJson(directory, 'manifest.json', manifestSchema, 'model manifest', 'Train and export the models (training/README.md)');
+}
+
+export function readGuardManifest(directory = modelsDirectory()): GuardManifest {
+  return readModelJson(directory, 'guard.json', guardManifestSchema, 'guard manifest', 'Train and export it (training/guard_train.py)');
 }

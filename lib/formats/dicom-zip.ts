@@ -2,7 +2,7 @@ import yauzl from 'yauzl';
 import { isUploadError, UploadError } from '../errors';
 import { megabytes } from '../format';
 import { MAX_DICOM_FILE_BYTES, MAX_VOLUME_DECOMPRESSED_BYTES, MAX_ZIP_ENTRIES } from '../limits';
-import type { Reservation } from '../analysis/memory-budget';
+import type { Reservation } from '../runtime/memory-budget';
 
 // A .zip of a DICOM series, unpacked in memory (nothing is written to disk) under the volume's byte limits: the entry
 // count and every entry's declared size are checked and their sum admitted by the memory budget before anything is

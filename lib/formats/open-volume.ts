@@ -1,10 +1,10 @@
 import { UploadError } from '../errors';
-import type { Reservation } from '../analysis/memory-budget';
+import type { Reservation } from '../runtime/memory-budget';
 import { isDicom } from './dicom-file';
 import { openDicomSeries, type DicomSeriesInfo } from './dicom-series';
 import { isZip, unzipFiles } from './dicom-zip';
 import { openNifti } from './nifti-read';
-import type { ScalarVolume } from './scalar-volume';
+import type { ScalarVolume } from '../volume/scalar-volume';
 
 // Whatever a volume field holds -> one volume, opened in two steps (headers, then voxels) so memory is admitted between:
 // one NIfTI file, the files of a DICOM series, or one .zip of them. What the bytes are decides, never a file's name.

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { WorkQueue } from '../lib/analysis/work-queue';
+import { Gate } from '../lib/runtime/inference-gate';
 import { ServerBusyError } from '../lib/errors';
 import { errorResponse } from '../lib/http/responses';
 
 test('beyond capacity a request is refused at once with a retry delay, and a released place is reused', () => {
-  const queue = new WorkQueue(1, 2);
+  const queue = new Gate(1, 2);
   const first = queue.admit();
   const second = queue.admit();
   assert.equal(queue.size, 2);
@@ -21,7 +21,7 @@ test('beyond capacity a request is refused at once with a retry delay, and a rel
 });
 
 test('run() never runs more tasks at once than its concurrency, in arrival order', async () => {
-  const queue = new WorkQueue(2, 100);
+  const queue = new Gate(2, 100);
   let running = 0, most = 0;
   const order: number[] = [];
   await Promise.all(Array.from({ length: 8 }, (_, i) => queue.run(async () => {
@@ -36,7 +36,7 @@ test('run() never runs more tasks at once than its concurrency, in arrival order
 });
 
 test('a task that fails frees its turn for the next one', async () => {
-  const queue = new WorkQueue(1, 10);
+  const queue = new Gate(1, 10);
   await assert.rejects(queue.run(async () => { throw new Error('decoder crashed'); }), /decoder crashed/);
   assert.equal(await queue.run(async () => 'next one ran'), 'next one ran');
 });

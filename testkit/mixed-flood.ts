@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { readNiftiVolume } from '../lib/volume/nifti-read';
+import { readNiftiVolume } from '../lib/formats/nifti-read';
 import { allValues } from '../lib/volume/scalar-volume';
 import { BOUNDARY, fixture, multipartBody } from './client';
 import { processMemory, type ServerProcess } from './server-process';
 
 // Clients that keep sending the largest allowed volumes next to clients sending slices, while a prober times
-// /api/health: for the hardening test and for `npm run bench`. Each client runs in e2e/flood-client.mjs.
+// /api/health: for the hardening test and for `npm run bench`. Each client runs in testkit/flood-client.mjs.
 
 export interface DoorCount {
   ok: number;
@@ -69,7 +69,7 @@ interface ClientResult {
 /** A client process, once it says it is ready (its body read; the prober's first fetch made); `start` then sets it going. */
 function client(args: string[]): Promise<{ start(from: number, until: number): void; result: Promise<ClientResult> }> {
   return new Promise((ready, reject) => {
-    const child = spawn(process.execPath, [path.join(process.cwd(), 'e2e', 'flood-client.mjs'), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [path.join(process.cwd(), 'testkit', 'flood-client.mjs'), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     let output = '';
     const result = new Promise<ClientResult>((resolve, fail) => {
       child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(output.trim().split('\n').pop()!)) : fail(new Error(`flood client exited with ${code}`))));

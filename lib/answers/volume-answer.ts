@@ -1,8 +1,9 @@
 import { axisNames } from '../volume/axes';
-import { writeNiftiMask } from '../volume/nifti-write';
+import { writeNiftiMask } from '../formats/nifti-write';
 import { overlayRgba } from '../imaging/overlay';
 import { encodeGreyJpeg, encodePng } from '../imaging/raster';
-import type { SliceFinding, VolumeAnalysis } from './analyze-volume';
+import type { SliceFinding, VolumeAnalysis } from '../analysis/analyse-volume';
+import type { VolumeGeometry } from '../volume/scalar-volume';
 
 // The volume analysis as the API sends it and as the result page shows it.
 
@@ -12,7 +13,7 @@ const FRAME_DISPLAY_WIDTH = 360;
 
 /** The predicted mask as a .nii.gz on the upload's grid. */
 export function maskNiftiGz(analysis: VolumeAnalysis): Promise<Buffer> {
-  return writeNiftiMask(analysis.maskGrid, analysis.mask.planes());
+  return writeNiftiMask(analysis.geometry, analysis.mask.planes());
 }
 
 const analysedSlices = (analysis: VolumeAnalysis) => analysis.slices.filter((s) => s.analysed);
@@ -23,7 +24,7 @@ function axisBody(analysis: VolumeAnalysis) {
     name: axisNames[analysis.axes.normal],
     description: analysis.axisDescription,
     superiorIncreases: analysis.axes.superiorIncreases,
-    affine: analysis.affineSource,
+    affine: analysis.geometry.affineSource,
   };
 }
 
@@ -34,11 +35,11 @@ export async function volumeApiBody(analysis: VolumeAnalysis) {
     // only slices with head in them were run through the model
     slices: analysedSlices(analysis).map(({ index, probability, tumourAreaPx }) => ({ index, probability, tumourAreaPx })),
     sliceCount: analysis.grid.count,
-    shape: analysis.shape,
-    spacingMm: analysis.spacingMm,
+    shape: analysis.geometry.dims,
+    spacingMm: analysis.geometry.spacingMm,
     axis: axisBody(analysis),
     modalities: analysis.modalities,
-    datatype: analysis.datatype,
+    datatype: analysis.geometry.datatype,
     // where the FLAIR volume came from: a NIfTI file, or a DICOM series (by number, modality and slice count only)
     source: analysis.series ? 'dicom' : 'nifti',
     series: analysis.series,
@@ -68,12 +69,9 @@ export interface VolumeView {
   tumourSlices: number;
   sliceCount: number;
   analysedSlices: number;
-  shape: [number, number, number];
-  spacingMm: [number, number, number];
+  geometry: Pick<VolumeGeometry, 'dims' | 'spacingMm' | 'affineSource' | 'datatype'>;
   axisDescription: string;
-  affineSource: string;
   modalities: string;
-  datatype: string;
   series: VolumeAnalysis['series'];
   threshold: number;
   superiorIncreases: boolean;
@@ -139,12 +137,9 @@ export async function volumeView(analysis: VolumeAnalysis, options: { uploadName
     tumourSlices: analysis.tumourSlices,
     sliceCount: grid.count,
     analysedSlices: analysed.length,
-    shape: analysis.shape,
-    spacingMm: analysis.spacingMm,
+    geometry: { dims: analysis.geometry.dims, spacingMm: analysis.geometry.spacingMm, affineSource: analysis.geometry.affineSource, datatype: analysis.geometry.datatype },
     axisDescription: analysis.axisDescription,
-    affineSource: analysis.affineSource,
     modalities: analysis.modalities,
-    datatype: analysis.datatype,
     series: analysis.series,
     threshold: analysis.thresholds.slice,
     superiorIncreases: analysis.axes.superiorIncreases,

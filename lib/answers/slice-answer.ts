@@ -1,8 +1,8 @@
 import { countOn, overlayRgba, thresholdMask } from '../imaging/overlay';
 import { displayPng, encodePng, resizeGrey } from '../imaging/raster';
-import type { ReadingResult, SliceAnalysis } from './analyze-slice';
-import type { GuardReport } from './mri-guard';
-import { readingDescriptions } from './readings';
+import type { ReadingResult, SliceAnalysis } from '../analysis/analyse-slice';
+import type { GuardReport } from '../analysis/mri-guard';
+import { readingDescriptions } from '../analysis/readings';
 
 // The analysis as the API sends it and as the result page shows it.
 

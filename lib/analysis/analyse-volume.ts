@@ -1,22 +1,22 @@
 import { performance } from 'node:perf_hooks';
 import { UploadError } from '../errors';
 import { MIN_IMAGE_SIDE } from '../limits';
-import type { Normalisation } from '../manifest';
+import type { Normalisation } from '../model/manifest';
 import { letterbox, type Letterbox } from '../imaging/letterbox';
 import { planesToModelInput, scaleFromHistogram } from '../imaging/normalise';
-import { loadTumourModel, type SlicePrediction, type TumourModel } from '../model/tumour-model';
+import type { SlicePrediction, TumourModel } from '../model/tumour-model';
 import { chooseSliceAxes, describeSliceAxis, type SliceAxes } from '../volume/axes';
 import { findIntensityWindow, sliceReader, surveyVolume } from '../volume/intensity';
-import type { DicomSeriesInfo } from '../volume/dicom-series';
-import { openVolume } from '../volume/open-volume';
-import type { MaskGrid } from '../volume/nifti-write';
+import type { DicomSeriesInfo } from '../formats/dicom-series';
+import { openVolume } from '../formats/open-volume';
 import { maskOnSlice, planeToBox } from '../volume/resample';
-import type { GeometrySource, ScalarVolume, VoxelType } from '../volume/scalar-volume';
+import type { ScalarVolume, VolumeGeometry } from '../volume/scalar-volume';
 import { sliceGrid, type SliceGrid } from '../volume/slices';
 import { TumourMask } from '../volume/tumour-mask';
 import { tumourDrawing } from './decision';
-import type { Reservation } from './memory-budget';
-import { analysisQueue } from './work-queue';
+import { withTumourModel } from './model-turn';
+import type { Reservation } from '../runtime/memory-budget';
+import { inferenceGate } from '../runtime/inference-gate';
 
 /** Each field holds one NIfTI file, the files of one DICOM series, or one .zip of a series. */
 export interface VolumeUpload {
@@ -35,10 +35,8 @@ export interface SliceFinding {
 }
 
 export interface VolumeAnalysis {
-  shape: [number, number, number];
-  spacingMm: [number, number, number];
-  datatype: VoxelType;
-  affineSource: GeometrySource;
+  /** The FLAIR volume's grid; the mask lies on it. */
+  geometry: VolumeGeometry;
   /** The DICOM series the FLAIR volume came from (series number, modality, slices); null for NIfTI. */
   series: DicomSeriesInfo | null;
   axes: SliceAxes;
@@ -53,7 +51,6 @@ export interface VolumeAnalysis {
   mask: TumourMask;
   /** One FLAIR slice as the model saw it (8-bit, before scaling), for pictures; read from the volume when asked. */
   flairSlice: (index: number) => Uint8Array;
-  maskGrid: MaskGrid;
   thresholds: { slice: number; mask: number };
   model: { name: string; version: string };
   timingsMs: { read: number; preprocess: number; inference: number; postprocess: number; total: number };
@@ -137,11 +134,8 @@ async function readVolumes(upload: VolumeUpload, memory?: Reservation, consume =
 
 /** NIfTI or DICOM upload -> axial slices along the superior-inferior axis -> model, a slice a run -> tumour mask and volume. */
 /** `consumeUpload`: the caller hands the uploaded bytes over; a DICOM series may be stacked inside them (no second copy). */
-export async function analyzeVolume(upload: VolumeUpload, options: { memory?: Reservation; consumeUpload?: boolean } = {}): Promise<VolumeAnalysis> {
-  const release = analysisQueue.admit();
-  try {
-    const started = performance.now();
-    const model = await loadTumourModel();
+export async function analyseVolume(upload: VolumeUpload, options: { memory?: Reservation; consumeUpload?: boolean } = {}): Promise<VolumeAnalysis> {
+  return withTumourModel(async (model, started) => {
     const volumes = await readVolumes(upload, options.memory, options.consumeUpload);
     const flairVolume = volumes.flair, t1cVolume = volumes.t1c;
     if (t1cVolume) checkSameGrid(flairVolume, t1cVolume);
@@ -184,7 +178,7 @@ export async function analyzeVolume(upload: VolumeUpload, options: { memory?: Re
     preprocessMs += firstMs;
     for (let k = 0; k < analysed.length; k++) {
       const index = analysed[k], { input, head } = prepared;
-      const predicting = analysisQueue.run(async () => {
+      const predicting = inferenceGate.run(async () => {
         const started = performance.now();
         const [out] = await model.predict(input, 1);
         inferenceMs += performance.now() - started;
@@ -210,13 +204,12 @@ export async function analyzeVolume(upload: VolumeUpload, options: { memory?: Re
     }
 
     const tumourVoxels = slices.reduce((sum, s) => sum + s.tumourAreaPx, 0);
-    const voxelMl = (flairVolume.spacingMm[0] * flairVolume.spacingMm[1] * flairVolume.spacingMm[2]) / 1000;
+    // the grid alone, never the voxels: an answer must not keep the upload's memory
+    const { dims, spacingMm, affine, affineSource, datatype, niftiHeader } = flairVolume;
+    const voxelMl = (spacingMm[0] * spacingMm[1] * spacingMm[2]) / 1000;
     const finished = performance.now();
     return {
-      shape: flairVolume.dims,
-      spacingMm: flairVolume.spacingMm,
-      datatype: flairVolume.datatype,
-      affineSource: flairVolume.affineSource,
+      geometry: { dims, spacingMm, affine, affineSource, datatype, niftiHeader },
       series: volumes.series,
       axes,
       axisDescription: describeSliceAxis(axes),
@@ -228,12 +221,9 @@ export async function analyzeVolume(upload: VolumeUpload, options: { memory?: Re
       tumourSlices: slices.filter((s) => s.tumourAreaPx > 0).length,
       mask,
       flairSlice: (index) => flair(index, new Uint8Array(grid.width * grid.height)),
-      maskGrid: { dims: flairVolume.dims, spacingMm: flairVolume.spacingMm, affine: flairVolume.affine, niftiHeader: flairVolume.niftiHeader },
       thresholds: { slice: thresholds.slice, mask: thresholds.mask },
       model: { name: model.manifest.model.name, version: model.manifest.model.version },
       timingsMs: { read: read - started, preprocess: preprocessMs, inference: inferenceMs, postprocess: postprocessMs, total: finished - started },
     };
-  } finally {
-    release();
-  }
+  });
 }

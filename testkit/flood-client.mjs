@@ -1,4 +1,4 @@
-// One client of the mixed flood (e2e/mixed-flood.ts), in a process of its own as real clients are, and plain
+// One client of the mixed flood (testkit/mixed-flood.ts), in a process of its own as real clients are, and plain
 // JavaScript so that it starts at once: `poster` keeps posting a multipart body and honours Retry-After; `prober` times
 // GET /api/health every 100 ms. Each client prints "ready" once it has loaded its body, then waits for one line on stdin,
 // "<from> <until>" (epoch ms): all start together at `from`, stop at `until`, and print one JSON line.

@@ -1,13 +1,13 @@
 import { createGzip } from 'node:zlib';
 import { FIRST_VOXEL_OFFSET, HEADER_BYTES } from './nifti-header';
-import type { Affine, ScalarVolume } from './scalar-volume';
+import type { Affine, VolumeGeometry } from '../volume/scalar-volume';
 
 // The predicted mask as a .nii.gz on the upload's grid: a NIfTI upload's header copied with only the fields a uint8 0/1
 // mask changes; for other sources (DICOM) a new header whose sform is the volume's affine.
 
 const DESCRIPTION = 'predicted tumour mask (1 = tumour)';
 
-export type MaskGrid = Pick<ScalarVolume, 'dims' | 'spacingMm' | 'affine' | 'niftiHeader'>;
+export type MaskGrid = Pick<VolumeGeometry, 'dims' | 'spacingMm' | 'affine' | 'niftiHeader'>;
 
 function newHeader(spacingMm: [number, number, number], affine: Affine): Uint8Array {
   const bytes = new Uint8Array(HEADER_BYTES);

@@ -5,7 +5,7 @@ import { MAX_QUEUED_ANALYSES, RETRY_AFTER_SECONDS } from '../limits';
  * At most `concurrency` tasks run at once; at most `capacity` are admitted in all.
  * Beyond capacity a task is refused at once (503) instead of piling up memory.
  */
-export class WorkQueue {
+export class Gate {
   private running = 0;
   private admitted = 0;
   private readonly waiting: Array<() => void> = [];
@@ -41,7 +41,7 @@ export class WorkQueue {
   }
 }
 
-const globalForQueue = globalThis as unknown as { __analysisQueue?: WorkQueue };
+const globalForQueue = globalThis as unknown as { __inferenceGate?: Gate };
 
 // One inference at a time: the session uses every core for each one.
-export const analysisQueue = (globalForQueue.__analysisQueue ??= new WorkQueue(1, MAX_QUEUED_ANALYSES));
+export const inferenceGate = (globalForQueue.__inferenceGate ??= new Gate(1, MAX_QUEUED_ANALYSES));

@@ -2,7 +2,7 @@ import { UploadError } from '../errors';
 import { megabytes } from '../format';
 import { MAX_DICOM_FILES, MAX_VOLUME_DECOMPRESSED_BYTES, MAX_VOLUME_SIDE, MAX_VOLUME_VOXELS } from '../limits';
 import { copyPixels, nativePixels, readDicomHeader, type DicomImageHeader } from './dicom-file';
-import { bytesPerVoxel, storedView, type Affine, type PlaneScaling, type ScalarVolume, type VoxelType } from './scalar-volume';
+import { bytesPerVoxel, storedView, type Affine, type PlaneScaling, type ScalarVolume, type VoxelType } from '../volume/scalar-volume';
 
 // The files of one DICOM series -> a ScalarVolume, in two steps like a NIfTI: every header is read and checked first (one
 // series, one grid, evenly spaced slices), so memory is admitted before a pixel is copied.

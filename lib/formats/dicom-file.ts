@@ -1,7 +1,7 @@
 import dicomParser, { type DataSet } from 'dicom-parser';
 import { isUploadError, UploadError } from '../errors';
 import { MAX_DICOM_FILE_BYTES } from '../limits';
-import type { VoxelType } from './scalar-volume';
+import type { VoxelType } from '../volume/scalar-volume';
 
 // One DICOM Part 10 file -> the few tags an image needs, checked. dicom-parser walks the elements; we check the preamble,
 // the size and the transfer syntax before it does, and every element we read after. Only the tags named in `tags` are

@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readNiftiVolume } from '../lib/volume/nifti-read';
+import { readNiftiVolume } from '../lib/formats/nifti-read';
 import { allValues } from '../lib/volume/scalar-volume';
-import { ds, PATIENT_TAGS, seriesFromVolume, type SyntheticDicom } from '../test/fixtures/dicom-synthetic';
-import { makeZip } from '../test/fixtures/zip-synthetic';
+import { ds, PATIENT_TAGS, seriesFromVolume, type SyntheticDicom } from './dicom-synthetic';
+import { makeZip } from './zip-synthetic';
 import { fixture } from './client';
 
 // DICOM series for the end-to-end tests, made from the committed BRATS NIfTI fixture by the test writer, and small

@@ -2,7 +2,7 @@ import * as nifti from 'nifti-reader-js';
 import { UploadError } from '../errors';
 import { megabytes } from '../format';
 import { MAX_VOLUME_DECOMPRESSED_BYTES, MAX_VOLUME_SIDE, MAX_VOLUME_VOXELS } from '../limits';
-import { bytesPerVoxel, type Affine, type GeometrySource, type VoxelType } from './scalar-volume';
+import { bytesPerVoxel, type Affine, type GeometrySource, type VoxelType } from '../volume/scalar-volume';
 
 // A NIfTI-1 header checked by us, with a bound on every size and offset, before nifti-reader-js parses a copy of it.
 

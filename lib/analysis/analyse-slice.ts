@@ -1,22 +1,23 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { NotBrainMriError } from '../errors';
-import { decodeImage, type DecodedImage } from '../imaging/decode';
+import type { DecodedImage } from '../imaging/decode';
+import { decodeImage } from '../formats/open-image';
 import { cropToImage, letterbox, uploadPixel, type Letterbox } from '../imaging/letterbox';
 import { VISIBLE_SHARE, visibleBrainShare } from '../imaging/mri-likeness';
 import { greyToModelInput, toModelInput } from '../imaging/normalise';
 import { countOn, thresholdMask } from '../imaging/overlay';
 import { letterboxPixels, resizeGrey } from '../imaging/raster';
-import { loadTumourModel, type SlicePrediction, type TumourModel } from '../model/tumour-model';
-import { guardWarning, judgeUpload, refusalMessage, type GuardReport } from './mri-guard';
+import type { SlicePrediction, TumourModel } from '../model/tumour-model';
+import { guardWarning, judgeUpload, NotBrainMriError, refusalMessage, type GuardReport } from './mri-guard';
 import { chooseReadings, channelsFor, flairChannel, type Reading, type ReadingChoice } from './readings';
 import { tumourDrawing } from './decision';
-import type { Reservation } from './memory-budget';
-import { analysisQueue, WorkQueue } from './work-queue';
+import { withTumourModel } from './model-turn';
+import type { Reservation } from '../runtime/memory-budget';
+import { inferenceGate, Gate } from '../runtime/inference-gate';
 
-const globalForSlices = globalThis as unknown as { __slicePreparation?: WorkQueue };
+const globalForSlices = globalThis as unknown as { __slicePreparation?: Gate };
 // Decoding a large upload takes tens of megabytes: admitted requests wait their turn holding only the compressed bytes.
-const preparation = (globalForSlices.__slicePreparation ??= new WorkQueue(Math.max(1, os.availableParallelism()), Number.POSITIVE_INFINITY));
+const preparation = (globalForSlices.__slicePreparation ??= new Gate(Math.max(1, os.availableParallelism()), Number.POSITIVE_INFINITY));
 
 export type TumourLabel = 'Tumor' | 'No Tumor';
 
@@ -111,11 +112,8 @@ async function toResult(
 }
 
 /** Upload -> decode -> preprocess (the manifest's contract) -> model -> domain result. */
-export async function analyzeSlice(upload: SliceUpload, options: { memory?: Reservation } = {}): Promise<SliceAnalysis> {
-  const release = analysisQueue.admit();
-  try {
-    const started = performance.now();
-    const model = await loadTumourModel();
+export async function analyseSlice(upload: SliceUpload, options: { memory?: Reservation } = {}): Promise<SliceAnalysis> {
+  return withTumourModel(async (model, started) => {
     const size = model.inputSize;
     const { flair, box, readings, pixelsByReading, input, guard, decodeMs, preprocessMs } = await preparation.run(async () => {
       const decodeStarted = performance.now();
@@ -139,7 +137,7 @@ export async function analyzeSlice(upload: SliceUpload, options: { memory?: Rese
     });
 
     let inferenceMs = 0;
-    const predictions = await analysisQueue.run(async () => {
+    const predictions = await inferenceGate.run(async () => {
       const inferenceStarted = performance.now();
       const out = await model.predict(input, readings.length);
       inferenceMs = performance.now() - inferenceStarted;
@@ -172,7 +170,5 @@ export async function analyzeSlice(upload: SliceUpload, options: { memory?: Rese
         total: finished - started,
       },
     };
-  } finally {
-    release();
-  }
+  });
 }

@@ -1,7 +1,7 @@
 import { UploadError } from '../errors';
 import { gunzipPrefix, isGzip } from './gunzip';
 import { FIRST_VOXEL_OFFSET, readNiftiHeader, type NiftiHeader } from './nifti-header';
-import { bytesPerVoxel, storedView, type ScalarVolume, type StoredVoxels } from './scalar-volume';
+import { bytesPerVoxel, storedView, type ScalarVolume, type StoredVoxels } from '../volume/scalar-volume';
 
 // A .nii or .nii.gz upload -> a ScalarVolume, in two steps so that memory is admitted from the header before unpacking.
 

@@ -1,8 +1,8 @@
 import { UploadError } from '../errors';
 import { MAX_INPUT_PIXELS, MIN_IMAGE_SIDE } from '../limits';
 import { chooseSliceAxes } from '../volume/axes';
-import { copyPixels, readDicomHeader } from '../volume/dicom-file';
-import { dicomAffine } from '../volume/dicom-series';
+import { copyPixels, readDicomHeader } from './dicom-file';
+import { dicomAffine } from './dicom-series';
 import { findIntensityWindow, sliceReader } from '../volume/intensity';
 import type { ScalarVolume } from '../volume/scalar-volume';
 import { sliceGrid } from '../volume/slices';
