@@ -3,7 +3,6 @@
 Cache the data once (later runs read the .npz):
     /usr/bin/python3 training/data.py --data ../shared/data/lgg --cache training/cache/lgg.npz
 """
-import argparse
 import io
 import json
 import os
@@ -14,6 +13,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
+
+from common import command_line, lgg_options
 
 # The intensity contract, mirrored by lib/imaging/normalise.ts and written to models/manifest.json.
 FOREGROUND_MIN = 10  # 8-bit values below this are background (air, JPEG noise)
@@ -209,9 +210,8 @@ def resize_batch(images, masks, size):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default="../shared/data/lgg", help="LGG folder (default: %(default)s)")
-    parser.add_argument("--cache", default="training/cache/lgg.npz", help="cache file (default: %(default)s)")
+    parser = command_line(__doc__)
+    lgg_options(parser, "--data", "--cache")
     args = parser.parse_args()
     images, masks, patient_index, patients = load_cached(args.data, args.cache)
     split = split_patients(patients)

@@ -1,11 +1,10 @@
 """Measure the exported model on the held-out test patients and draw the model card's pictures.
 
-    /usr/bin/python3 training/evaluate.py --run training/runs/main --models models --figures public/model-card
+    /usr/bin/python3 training/evaluate.py --run training/runs/v2 --models models --figures public/model-card
 
 Test patients are never used for training, checkpoint choice, calibration or the threshold.
 Writes metrics.test into models/manifest.json, a ROC curve (SVG) and example overlays (PNG).
 """
-import argparse
 import json
 import os
 
@@ -14,6 +13,7 @@ import torch
 from PIL import Image
 
 import decision
+from common import checkpoint_options, command_line, option
 from data import load_cached
 from export import load_net
 from metrics import at_threshold, expected_calibration_error, per_patient_dice, roc_auc, roc_curve
@@ -120,12 +120,11 @@ def learning_curve_svg(curve, path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", default="training/runs/v2", help="training output folder (default: %(default)s)")
-    parser.add_argument("--checkpoint", default="best.pt", help="(default: %(default)s)")
-    parser.add_argument("--models", default="models", help="folder with manifest.json (default: %(default)s)")
-    parser.add_argument("--figures", default="public/model-card", help="where pictures go (default: %(default)s)")
-    parser.add_argument("--threads", type=int, default=2, help="(default: %(default)s)")
+    parser = command_line(__doc__)
+    checkpoint_options(parser)
+    option(parser, "--models", "models", "folder with manifest.json")
+    option(parser, "--figures", "public/model-card", "where pictures go")
+    option(parser, "--threads", 2, "torch threads")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 

@@ -6,7 +6,6 @@ The served slice probability combines the two heads (decision.py), fitted on val
 patients); the threshold is the one with the best F1 there, and so is the smallest tumour component drawn.
 Metrics are added by evaluate.py and `npm run evaluate`.
 """
-import argparse
 import hashlib
 import json
 import os
@@ -17,6 +16,7 @@ import torch.nn as nn
 
 import data
 import decision
+from common import checkpoint_options, command_line, option
 from data import load_cached
 from metrics import best_f1_threshold, expected_calibration_error, per_patient_dice
 from model import TumourUNet, count_flops
@@ -78,11 +78,10 @@ def learning_curve(run):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", default="training/runs/v2", help="training output folder (default: %(default)s)")
-    parser.add_argument("--checkpoint", default="best.pt", help="(default: %(default)s)")
-    parser.add_argument("--out", default="models", help="(default: %(default)s)")
-    parser.add_argument("--version", default="1.0.0", help="model version written to the manifest (default: %(default)s)")
+    parser = command_line(__doc__)
+    checkpoint_options(parser)
+    option(parser, "--out", "models", "where tumour-unet.onnx and manifest.json go")
+    option(parser, "--version", "1.0.0", "model version written to the manifest")
     args = parser.parse_args()
 
     run_args = json.load(open(os.path.join(args.run, "args.json")))

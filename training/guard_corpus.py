@@ -9,7 +9,6 @@ frozen by a hash of each picture's group (its source file, or the generator and 
 lands in the same split: 40% `measure` (never trained or tuned on), 10% `val` (thresholds), 50% `train`.
 training/guard-corpus-split.json (committed) lists the measuring split; the build is deterministic.
 """
-import argparse
 import glob
 import hashlib
 import io
@@ -21,6 +20,7 @@ import random
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from common import command_line, option
 from guard_transforms import font
 
 MAX_SIDE = 768
@@ -544,10 +544,10 @@ def noise(corpus, rng):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", default="training/cache/guard-corpus", help="folder to build into (default: %(default)s)")
-    parser.add_argument("--split-file", default="training/guard-corpus-split.json", help="the frozen measuring split (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=9, help="generator seed (default: %(default)s)")
+    parser = command_line(__doc__)
+    option(parser, "--out", "training/cache/guard-corpus", "folder to build into")
+    option(parser, "--split-file", "training/guard-corpus-split.json", "the frozen measuring split")
+    option(parser, "--seed", 9, "generator seed")
     args = parser.parse_args()
     corpus = Corpus(args.out)
     for build in [planets, galaxies, logos, fruit, microscopy, charts, medical, photos, documents, noise]:

@@ -9,7 +9,6 @@ of the not-MRI corpus (guard_corpus.py), each as sent and under random upload tr
 as sent and once under each upload transform (the protocol of the measurement, on other patients), T1 and T1c as sent, and
 the corpus's `val` part. LGG test patients, BRATS pat0002/pat0004 and the corpus's `measure` part are never read here.
 """
-import argparse
 import json
 import os
 import random
@@ -18,6 +17,7 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
+from common import GUARD_DATASET, brats_option, command_line, lgg_options, option
 from guard_model import CELL, CLASSES, INPUT_SIZE
 from guard_real import brats_planes, brats_volume, eight_bit, lgg_forms, lgg_slices, visible_share
 from guard_transforms import FAMILIES, apply_family, upload_variant
@@ -117,15 +117,14 @@ def add_corpus(collector, args, split, rng, variants):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", default="training/cache/guard-dataset.npz", help="(default: %(default)s)")
-    parser.add_argument("--lgg", default="../shared/data/lgg", help="LGG folder (default: %(default)s)")
-    parser.add_argument("--lgg-cache", default="training/cache/lgg.npz", help="(default: %(default)s)")
-    parser.add_argument("--brats", default="../shared/data/brats2013", help="BRATS 2013 folder (default: %(default)s)")
-    parser.add_argument("--brats-train", default="pat0001,pat0003", help="volumes to train on (default: %(default)s)")
-    parser.add_argument("--brats-tilts", type=int, default=24, help="turned copies of each BRATS training volume (default: %(default)s)")
-    parser.add_argument("--corpus", default="training/cache/guard-corpus", help="built by guard_corpus.py (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=7, help="(default: %(default)s)")
+    parser = command_line(__doc__)
+    option(parser, "--out", GUARD_DATASET, "the .npz written")
+    lgg_options(parser)
+    brats_option(parser)
+    option(parser, "--brats-train", "pat0001,pat0003", "volumes to train on")
+    option(parser, "--brats-tilts", 24, "turned copies of each BRATS training volume")
+    option(parser, "--corpus", "training/cache/guard-corpus", "built by guard_corpus.py")
+    option(parser, "--seed", 7)
     parser.add_argument("--val-only", action="store_true", help="write only the validation arrays, by the measuring protocol")
     args = parser.parse_args()
     rng = random.Random(args.seed)

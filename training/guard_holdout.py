@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from common import GUARD_DATASET, GUARD_VAL, brats_option, command_line, option, threshold_options
 from guard_dataset import AXIAL, Collector, add_brats_tilted
 from guard_model import Ensemble, from_state
 from guard_real import VISIBLE_SHARE, brats_planes, visible_share
@@ -63,20 +64,19 @@ def score(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = command_line(__doc__)
     parser.add_argument("step", choices=["build", "score"])
     parser.add_argument("members", nargs="*", help="score: last.pt files whose mean is judged")
-    parser.add_argument("--hold-out", default="pat0003", help="the BRATS training volume left out (default: %(default)s)")
-    parser.add_argument("--brats-train", default="pat0001,pat0003", help="as guard_dataset.py built them (default: %(default)s)")
-    parser.add_argument("--tilts", type=int, default=24, help="turned copies of the other volume (default: %(default)s)")
-    parser.add_argument("--brats", default="../shared/data/brats2013", help="(default: %(default)s)")
-    parser.add_argument("--dataset", default="training/cache/guard-dataset.npz", help="(default: %(default)s)")
-    parser.add_argument("--val", default="training/cache/guard-val.npz", help="(default: %(default)s)")
-    parser.add_argument("--out-train", default="training/cache/guard-holdout-train.npz", help="(default: %(default)s)")
-    parser.add_argument("--out-held", default="training/cache/guard-holdout-held.npz", help="(default: %(default)s)")
+    option(parser, "--hold-out", "pat0003", "the BRATS training volume left out")
+    option(parser, "--brats-train", "pat0001,pat0003", "as guard_dataset.py built them")
+    option(parser, "--tilts", 24, "turned copies of the other volume")
+    brats_option(parser)
+    option(parser, "--dataset", GUARD_DATASET, "training arrays (guard_dataset.py)")
+    option(parser, "--val", GUARD_VAL, "validation arrays for the thresholds")
+    option(parser, "--out-train", "training/cache/guard-holdout-train.npz", "build: training arrays without the held-out volume")
+    option(parser, "--out-held", "training/cache/guard-holdout-held.npz", "build: the held-out volume's slices")
     parser.add_argument("--mirror", action="store_true", help="score: each member also reads the pictures mirrored")
-    parser.add_argument("--max-flagged-axial", type=float, default=0.001, help="(default: %(default)s)")
-    parser.add_argument("--max-warned-axial", type=float, default=0.001, help="(default: %(default)s)")
+    threshold_options(parser)
     args = parser.parse_args()
     torch.set_num_threads(2)
     build(args) if args.step == "build" else score(args)

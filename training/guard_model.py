@@ -1,15 +1,16 @@
 """The guard's network: is a picture an axial FLAIR slice, another MRI (T1, T1c, sagittal, coronal) or not an MRI at all.
 
-    /usr/bin/python3 training/guard_model.py [depth]    # parameters and multiply-adds per picture
+    /usr/bin/python3 training/guard_model.py [depth]    # parameters and multiply-adds per picture (depth 1 by default)
 
 Input: the upload letterboxed into 256 x 256 as the tumour model sees it, averaged over 4 x 4 cells: RGB 64 x 64 in 0..1.
 Five stages, each a strided 3 x 3 convolution (64 -> 2 pixels) and depth - 1 more at the same size, global average pooling,
 one linear layer to three classes.
 """
-import sys
-
 import torch
 import torch.nn as nn
+
+from common import command_line
+from flops import multiply_adds
 
 CLASSES = ["axial-flair", "other-mri", "not-mri"]
 INPUT_SIZE = 64
@@ -63,22 +64,12 @@ class Ensemble(nn.Module):
         return torch.stack([torch.softmax(m(v), 1) for m in self.members for v in views]).mean(0)
 
 
-def multiply_adds(model):
-    total = 0
-
-    def count(conv, inputs, output):
-        nonlocal total
-        total += output.numel() * conv.in_channels * conv.kernel_size[0] * conv.kernel_size[1]
-
-    hooks = [m.register_forward_hook(count) for m in model.modules() if isinstance(m, nn.Conv2d)]
-    model.eval()
-    with torch.no_grad():
-        model(torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE))
-    for h in hooks:
-        h.remove()
-    return total + model.classify.in_features * model.classify.out_features
+def main():
+    parser = command_line(__doc__)
+    parser.add_argument("depth", nargs="?", type=int, default=1, help="convolutions per stage (default: %(default)s)")
+    net = GuardNet(depth=parser.parse_args().depth).eval()
+    print({"parameters": sum(p.numel() for p in net.parameters()), "multiply_adds": multiply_adds(net, (1, 3, INPUT_SIZE, INPUT_SIZE))})
 
 
 if __name__ == "__main__":
-    net = GuardNet(depth=int(sys.argv[1]) if len(sys.argv) > 1 else 1).eval()
-    print({"parameters": sum(p.numel() for p in net.parameters()), "multiply_adds": multiply_adds(net)})
+    main()

@@ -8,7 +8,6 @@ T1c alone (LGG test patients) and sagittal and coronal planes (BRATS pat0002, pa
 each file with its kind, family, patient and visible-brain share (FLAIR pixels at 8-bit >= 20, on the slice as sent).
 Nothing here is used for training; training/guard.py draws its real slices from the other patients with these functions.
 """
-import argparse
 import json
 import os
 import random
@@ -17,6 +16,7 @@ import nibabel as nib
 import numpy as np
 from PIL import Image
 
+from common import brats_option, command_line, lgg_options, option
 from data import load_cached, split_patients
 from guard_transforms import FAMILIES, apply_family
 
@@ -80,13 +80,12 @@ def brats_planes(root, patient, modality="Flair", min_head=64):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", default="training/cache/guard-real", help="folder for the measuring set (default: %(default)s)")
-    parser.add_argument("--lgg", default="../shared/data/lgg", help="LGG folder (default: %(default)s)")
-    parser.add_argument("--lgg-cache", default="training/cache/lgg.npz", help="(default: %(default)s)")
-    parser.add_argument("--brats", default="../shared/data/brats2013", help="BRATS 2013 folder (default: %(default)s)")
-    parser.add_argument("--brats-patients", default="pat0002,pat0004", help="outside-test volumes (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=2024, help="seed of the transforms (default: %(default)s)")
+    parser = command_line(__doc__)
+    option(parser, "--out", "training/cache/guard-real", "folder for the measuring set")
+    lgg_options(parser)
+    brats_option(parser)
+    option(parser, "--brats-patients", "pat0002,pat0004", "outside-test volumes")
+    option(parser, "--seed", 2024, "seed of the transforms")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     index = []

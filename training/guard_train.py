@@ -7,7 +7,6 @@ Thresholds (validation only: LGG VAL patients and the corpus's `val` part, --val
 `notMri` is the lowest not-MRI probability that flags at most --max-flagged-axial of validation axial FLAIR slices with
 visible brain; `otherMri` likewise for the warning, with --max-warned-axial. The measured rates on held-out pictures come from scripts/measure-mri-likeness.ts.
 """
-import argparse
 import hashlib
 import json
 import os
@@ -18,7 +17,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from guard_model import CELL, CLASSES, INPUT_SIZE, Ensemble, GuardNet, from_state, multiply_adds
+from common import GUARD_DATASET, GUARD_VAL, command_line, option, start_run, threshold_options
+from flops import multiply_adds
+from guard_model import CELL, CLASSES, INPUT_SIZE, Ensemble, GuardNet, from_state
 from guard_real import VISIBLE_SHARE
 
 AXIAL, OTHER, NOT_MRI = range(3)
@@ -96,22 +97,21 @@ def choose_thresholds(p, y, kind, visible, args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dataset", default="training/cache/guard-dataset.npz", help="(default: %(default)s)")
-    parser.add_argument("--out", default="training/runs/guard", help="run folder (default: %(default)s)")
-    parser.add_argument("--models", default="models", help="where guard.onnx and guard.json go (default: %(default)s)")
-    parser.add_argument("--version", default="1.0.0", help="(default: %(default)s)")
-    parser.add_argument("--epochs", type=int, default=10, help="(default: %(default)s)")
-    parser.add_argument("--batch", type=int, default=128, help="(default: %(default)s)")
-    parser.add_argument("--lr", type=float, default=3e-3, help="(default: %(default)s)")
-    parser.add_argument("--width", type=int, default=16, help="channels of the first stage (default: %(default)s)")
-    parser.add_argument("--depth", type=int, default=2, help="convolutions per stage (default: %(default)s)")
-    parser.add_argument("--tail", type=float, default=0.5, help="weight of the hard-tail term (default: %(default)s)")
-    parser.add_argument("--threads", type=int, default=2, help="(default: %(default)s)")
-    parser.add_argument("--max-flagged-axial", type=float, default=0.001, help="(default: %(default)s)")
-    parser.add_argument("--max-warned-axial", type=float, default=0.001, help="(default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=7, help="(default: %(default)s)")
-    parser.add_argument("--val", default="training/cache/guard-val.npz", help="validation arrays for the thresholds (default: %(default)s)")
+    parser = command_line(__doc__)
+    option(parser, "--dataset", GUARD_DATASET, "training arrays (guard_dataset.py)")
+    option(parser, "--out", "training/runs/guard", "run folder")
+    option(parser, "--models", "models", "where guard.onnx and guard.json go")
+    option(parser, "--version", "1.0.0", "version written to guard.json")
+    option(parser, "--epochs", 10)
+    option(parser, "--batch", 128)
+    option(parser, "--lr", 3e-3, "peak learning rate")
+    option(parser, "--width", 16, "channels of the first stage")
+    option(parser, "--depth", 2, "convolutions per stage")
+    option(parser, "--tail", 0.5, "weight of the hard-tail term")
+    option(parser, "--threads", 2, "torch threads")
+    threshold_options(parser)
+    option(parser, "--seed", 7)
+    option(parser, "--val", GUARD_VAL, "validation arrays for the thresholds")
     parser.add_argument("--init", default=None, help="start from these weights (a last.pt) instead of from scratch")
     parser.add_argument("--export-only", action="store_true", help="load the members, choose thresholds on --val, export")
     parser.add_argument("--mirror", action="store_true", help="export: each member also reads the picture mirrored, and the mean is over both")
@@ -120,10 +120,10 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
-    os.makedirs(args.out, exist_ok=True)
     if args.export_only:
+        os.makedirs(args.out, exist_ok=True)
         return export_from_checkpoint(args)
-    json.dump(vars(args), open(os.path.join(args.out, "args.json"), "w"), indent=1)
+    start_run(args, indent=1)
 
     data = np.load(args.dataset)
     x, y = data["train_x"], data["train_y"]
@@ -180,7 +180,7 @@ def export(model, thresholds, report, args):
     split = json.load(open(os.path.join(os.path.dirname(__file__), "guard-corpus-split.json")))
     manifest = {
         "model": {"name": "mri-guard", "version": args.version, "file": "guard.onnx", "sha256": hashlib.sha256(data).hexdigest(),
-                  "bytes": len(data), "parameters": sum(p.numel() for p in model.parameters()), "multiplyAdds": (2 if model.mirror else 1) * sum(multiply_adds(m) for m in model.members),
+                  "bytes": len(data), "parameters": sum(p.numel() for p in model.parameters()), "multiplyAdds": (2 if model.mirror else 1) * sum(multiply_adds(m, (1, 3, INPUT_SIZE, INPUT_SIZE)) for m in model.members),
                   "architecture": "the mean probability of " + " and ".join(
                       f"5 stages of {m.depth} 3x3 conv + BN + ReLU (width {m.width})"
                       for m in model.members) + ", each ending in a global mean and a linear layer (training/guard_model.py)"

@@ -6,13 +6,14 @@ and returns a PIL RGB image; `upload_variant` applies one named family (or a ran
 
     /usr/bin/python3 training/guard_transforms.py --demo training/cache/guard-demo   # one picture per family
 """
-import argparse
 import io
 import os
 import random
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
+from common import command_line, option
 
 FAMILIES = ["tight-crop", "skull-cut-crop", "zoom", "rotation", "padding", "gamma-window", "jpeg-30", "screenshot"]
 FONT_FILES = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"]
@@ -209,9 +210,9 @@ def upload_variant(image, rng, family=None, extra_p=0.35):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = command_line(__doc__)
     parser.add_argument("--demo", required=True, help="folder to write one example per family into")
-    parser.add_argument("--image", default="e2e/fixtures/tumour-layered.png", help="picture to transform (default: %(default)s)")
+    option(parser, "--image", "e2e/fixtures/tumour-layered.png", "picture to transform")
     args = parser.parse_args()
     os.makedirs(args.demo, exist_ok=True)
     image = Image.open(args.image).convert("RGB")

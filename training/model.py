@@ -3,11 +3,12 @@
 Print its size and FLOPs per 256x256 slice:
     /usr/bin/python3 training/model.py --base 8
 """
-import argparse
-
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from common import command_line, option
+from flops import multiply_adds
 
 
 def block(cin, cout):
@@ -63,29 +64,13 @@ class TumourUNet(nn.Module):
 
 
 def count_flops(model, size=256):
-    """Multiply-adds of convolutions and linear layers, times two."""
-    flops = []
-
-    def conv_hook(module, inputs, output):
-        kernel = module.kernel_size[0] * module.kernel_size[1] * module.in_channels // module.groups
-        flops.append(2 * kernel * output.numel())
-
-    def linear_hook(module, inputs, output):
-        flops.append(2 * module.in_features * output.numel())
-
-    hooks = [m.register_forward_hook(conv_hook) for m in model.modules() if isinstance(m, nn.Conv2d)]
-    hooks += [m.register_forward_hook(linear_hook) for m in model.modules() if isinstance(m, nn.Linear)]
-    model.eval()
-    with torch.no_grad():
-        model(torch.zeros(1, 3, size, size))
-    for h in hooks:
-        h.remove()
-    return sum(flops)
+    """FLOPs of one size x size slice: multiply-adds of convolutions and linear layers, times two."""
+    return 2 * multiply_adds(model, (1, 3, size, size))
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--base", type=int, default=8, help="filters in the first level (default: %(default)s)")
+    parser = command_line(__doc__)
+    option(parser, "--base", 8, "filters in the first level")
     args = parser.parse_args()
     model = TumourUNet(base=args.base)
     params = sum(p.numel() for p in model.parameters())

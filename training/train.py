@@ -6,7 +6,6 @@ Run the same command again to continue: it resumes from <out>/last.pt (weights, 
 Writes args.json, split.json, log.jsonl, last.pt and best.pt (best per-patient Dice of the validation patients,
 FLAIR alone, as served: no mask on a slice called No Tumor) into --out.
 """
-import argparse
 import json
 import math
 import os
@@ -17,6 +16,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from common import command_line, lgg_options, option, start_run
 from data import augment, drop_modalities, load_cached, load_rendered_volumes, normalise, split_patients
 from metrics import dice, per_patient_dice, roc_auc
 from model import TumourUNet
@@ -77,29 +77,26 @@ def validate(model, images, masks, patient_index, modalities):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default="../shared/data/lgg", help="LGG folder (default: %(default)s)")
-    parser.add_argument("--cache", default="training/cache/lgg.npz", help="cache of the decoded slices (default: %(default)s)")
-    parser.add_argument("--volumes", default="training/cache/brats", help="prefix of the rendered BRATS training slices, '' for none (default: %(default)s)")
-    parser.add_argument("--out", default="training/runs/v2", help="output folder (default: %(default)s)")
-    parser.add_argument("--base", type=int, default=8, help="U-Net filters in the first level (default: %(default)s)")
-    parser.add_argument("--epochs", type=int, default=120, help="planned length: the learning rate reaches its floor here (default: %(default)s)")
-    parser.add_argument("--samples", type=int, default=2400, help="slices drawn per epoch (default: %(default)s)")
-    parser.add_argument("--uniform-share", type=float, default=0.5, help="share of draws that ignore tumour area (default: %(default)s)")
-    parser.add_argument("--batch-size", type=int, default=16, help="(default: %(default)s)")
-    parser.add_argument("--crop", type=int, default=192, help="train on random crops of this side, 0 for whole slices (default: %(default)s)")
-    parser.add_argument("--lr", type=float, default=6e-4, help="peak learning rate (default: %(default)s)")
-    parser.add_argument("--warmup-epochs", type=int, default=2, help="(default: %(default)s)")
-    parser.add_argument("--ema", type=float, default=0.998, help="decay of the weights' moving average, which is validated and exported (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=7, help="(default: %(default)s)")
-    parser.add_argument("--threads", type=int, default=2, help="torch threads (default: %(default)s)")
+    parser = command_line(__doc__)
+    lgg_options(parser, "--data", "--cache")
+    option(parser, "--volumes", "training/cache/brats", "prefix of the rendered BRATS training slices, '' for none")
+    option(parser, "--out", "training/runs/v2", "output folder")
+    option(parser, "--base", 8, "U-Net filters in the first level")
+    option(parser, "--epochs", 120, "planned length: the learning rate reaches its floor here")
+    option(parser, "--samples", 2400, "slices drawn per epoch")
+    option(parser, "--uniform-share", 0.5, "share of draws that ignore tumour area")
+    option(parser, "--batch-size", 16)
+    option(parser, "--crop", 192, "train on random crops of this side, 0 for whole slices")
+    option(parser, "--lr", 6e-4, "peak learning rate")
+    option(parser, "--warmup-epochs", 2)
+    option(parser, "--ema", 0.998, "decay of the weights' moving average, which is validated and exported")
+    option(parser, "--seed", 7)
+    option(parser, "--threads", 2, "torch threads")
     parser.add_argument("--init", default="", help="start from these weights: a .pt checkpoint or an exported .onnx (default: from scratch)")
     parser.add_argument("--max-steps", type=int, default=0, help="stop after this many steps, for a smoke test (default: no limit)")
     args = parser.parse_args()
 
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "args.json"), "w") as f:
-        json.dump(vars(args), f, indent=2)
+    start_run(args)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
