@@ -40,12 +40,15 @@ const slice = (name: string, extra: Record<string, string> = {}, type = 'image/p
   return form;
 };
 
-test('every slice answer matches the contract: Tumor, No Tumor, two readings, a warning, the guard\'s 422, forced, DICOM, errors', async ({ baseURL }) => {
+test('every slice answer matches the contract: Tumor, No Tumor, two readings, a separate T1, a warning, the guard\'s 422, forced, DICOM, errors', async ({ baseURL }) => {
   const post = (form: FormData, query = '') => fetch(`${baseURL}/api/predict${query}`, { method: 'POST', body: form });
   expect((await expectDocumented(await post(slice('tumour-flair.png')), '/api/predict', 'post')).label).toBe('Tumor');
   expect((await expectDocumented(await post(slice('no-tumour-flair.png')), '/api/predict', 'post')).mask).toBeNull();
   expect((await expectDocumented(await post(slice('tumour-layered.png')), '/api/predict', 'post')).alternativeReading).not.toBeNull();
   expect((await expectDocumented(await post(slice('t1c-slice.png')), '/api/predict', 'post')).warning).not.toBeNull();
+  const withT1 = slice('tumour-flair.png');
+  withT1.append('t1', new Blob([new Uint8Array(readFileSync(fixture('tumour-flair.png')))], { type: 'image/png' }), 't1.png');
+  expect((await expectDocumented(await post(withT1), '/api/predict', 'post')).reading).toBe('separate');
   const flagged = await post(slice('not-mri-planet.jpg', {}, 'image/jpeg'));
   expect(flagged.status).toBe(422);
   expect((await expectDocumented(flagged, '/api/predict', 'post')).guard.overrulable).toBe(true);

@@ -1,10 +1,11 @@
 import { countOn, overlayRgba, thresholdMask } from '../imaging/overlay';
 import { displayPng, encodePng, resizeGrey } from '../imaging/raster';
 import type { ReadingResult, SliceAnalysis } from '../analysis/analyse-slice';
-import type { GuardReport } from '../analysis/mri-guard';
 import { readingDescriptions } from '../analysis/readings';
+import { guardBody } from './guard-answer';
+import type { SliceAnswer } from './slice-schema';
 
-// The analysis as the API sends it and as the result page shows it.
+// The analysis as the API sends it (its shape is slice-schema.ts) and as the result page shows it.
 
 const DISPLAY_MAX_SIDE = 512;
 
@@ -25,21 +26,7 @@ function readingBody(result: ReadingResult, width: number, height: number) {
   };
 }
 
-/** The guard's answer as a program reads it, on every 200 and 422 of the slice API. */
-export function guardBody(report: GuardReport) {
-  return {
-    verdict: report.verdict,
-    score: report.score,
-    scores: report.scores,
-    reason: report.reason,
-    overrulable: report.overrulable,
-    forced: report.forced,
-    thresholds: report.thresholds,
-    model: report.model,
-  };
-}
-
-export async function sliceApiBody(analysis: SliceAnalysis) {
+export async function sliceApiBody(analysis: SliceAnalysis): Promise<SliceAnswer> {
   const { width, height, result, alternative } = analysis;
   const primary = readingBody(result, width, height);
   const other = alternative ? readingBody(alternative, width, height) : null;

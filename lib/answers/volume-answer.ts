@@ -4,8 +4,9 @@ import { overlayRgba } from '../imaging/overlay';
 import { encodeGreyJpeg, encodePng } from '../imaging/raster';
 import type { SliceFinding, VolumeAnalysis } from '../analysis/analyse-volume';
 import type { VolumeGeometry } from '../volume/scalar-volume';
+import type { VolumeAnswer } from './volume-schema';
 
-// The volume analysis as the API sends it and as the result page shows it.
+// The volume analysis as the API sends it (its shape is volume-schema.ts) and as the result page shows it.
 
 // The page shows at most this many slice pictures (2-3 kB each): every Nth slice with head, plus the one with the most tumour
 const MAX_FRAMES = 80;
@@ -18,7 +19,7 @@ export function maskNiftiGz(analysis: VolumeAnalysis): Promise<Buffer> {
 
 const analysedSlices = (analysis: VolumeAnalysis) => analysis.slices.filter((s) => s.analysed);
 
-function axisBody(analysis: VolumeAnalysis) {
+function axisBody(analysis: VolumeAnalysis): VolumeAnswer['axis'] {
   return {
     index: analysis.axes.normal,
     name: axisNames[analysis.axes.normal],
@@ -28,7 +29,7 @@ function axisBody(analysis: VolumeAnalysis) {
   };
 }
 
-export async function volumeApiBody(analysis: VolumeAnalysis) {
+export async function volumeApiBody(analysis: VolumeAnalysis): Promise<VolumeAnswer> {
   return {
     tumourVolumeMl: analysis.tumourVolumeMl,
     tumourSlices: analysis.tumourSlices,
@@ -50,7 +51,7 @@ export async function volumeApiBody(analysis: VolumeAnalysis) {
   };
 }
 
-export interface SliceFrame {
+interface SliceFrame {
   index: number;
   imageSrc: string;
   overlaySrc: string | null;
@@ -117,7 +118,7 @@ async function frame(analysis: VolumeAnalysis, finding: SliceFinding): Promise<S
  * A download name from the upload's name: "pat1_flair.nii.gz" -> "pat1_flair-tumour-mask.nii.gz". A DICOM series is named
  * by its series number alone: exports often name files and zips after the patient.
  */
-export function maskFileName(uploadName?: string, series?: VolumeAnalysis['series']): string {
+function maskFileName(uploadName?: string, series?: VolumeAnalysis['series']): string {
   if (series) return `dicom-series-${series.seriesNumber ?? 'unnumbered'}-tumour-mask.nii.gz`;
   const stem = (uploadName ?? '').replace(/\.nii(\.gz)?$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80);
   return `${stem || 'volume'}-tumour-mask.nii.gz`;

@@ -1,89 +1,74 @@
-import { MAX_SLICE_UPLOAD_BYTES, MAX_VOLUME_UPLOAD_BYTES } from '../limits';
+import { z } from 'zod';
+import type { ReadingChoice } from '../analysis/readings';
+import { errorAnswer, guardedErrorAnswer } from '../answers/error-schema';
+import { guardAnswer } from '../answers/guard-schema';
+import { healthAnswer } from '../answers/health-schema';
+import { sliceAnswer } from '../answers/slice-schema';
+import { volumeAnswer } from '../answers/volume-schema';
+import { MAX_DICOM_FILES, MAX_SLICE_UPLOAD_BYTES, MAX_VOLUME_UPLOAD_BYTES } from '../limits';
 
-// The API's contract as OpenAPI 3.1 (JSON Schema 2020-12), served at /api/openapi.json. Strict: every property is
-// listed and required, nothing else is allowed; e2e/openapi.spec.ts validates every kind of real answer against it.
+// The API's contract as OpenAPI 3.1 (JSON Schema 2020-12), served at /api/openapi.json, generated from the schemas the
+// answer builders are typed with (lib/answers/*-schema.ts). e2e/openapi.spec.ts validates every kind of real answer against it.
 
-type Schema = Record<string, unknown>;
+const components = z.registry<{ id: string }>();
+const componentUri = (id: string) => `#/components/schemas/${id}`;
 
-const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
-const object = (properties: Record<string, Schema>, description?: string): Schema => ({
-  type: 'object', ...(description ? { description } : {}), properties, required: Object.keys(properties), additionalProperties: false,
-});
-const number = { type: 'number' };
-const probability = { type: 'number', minimum: 0, maximum: 1 };
-const count = { type: 'integer', minimum: 0 };
-const text = { type: 'string' };
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const triple = (items: Schema) => ({ type: 'array', items, minItems: 3, maxItems: 3 });
+/** Names a schema in components/schemas and returns the reference to it. */
+function component(schema: z.ZodType, id: string): { $ref: string } {
+  components.add(schema, { id });
+  return { $ref: componentUri(id) };
+}
 
-const maskPng = object({ width: count, height: count, png: { type: 'string', contentEncoding: 'base64', description: 'PNG, 0/255, at the uploaded image size' } });
-const model = object({ name: text, version: text });
-const label = { type: 'string', enum: ['Tumor', 'No Tumor'] };
-const reading = { type: 'string', enum: ['grayscale', 'layered'] };
+// The forms as a program sends them; lib/validation/upload.ts is what checks them.
+const upload = z.file().mime('application/octet-stream');
+const forceFlag = z.enum(['true', 'false']);
+const readingChoices = ['auto', 'grayscale', 'layered'] as const satisfies readonly ReadingChoice[];
 
-const guard = object({
-  verdict: { type: 'string', enum: ['axial-flair', 'other-mri', 'blank', 'not-mri', 'refused'] },
-  score: nullable({ ...probability, description: 'probability that the picture is not a brain MRI' }),
-  scores: nullable(object({ axialFlair: probability, otherMri: probability, notMri: probability })),
-  reason: text,
-  overrulable: { type: 'boolean', description: 'force=true will have it analysed' },
-  forced: { type: 'boolean' },
-  thresholds: object({ notMri: probability, otherMri: probability }),
-  model,
-}, 'What the guard made of the picture: on every slice answer, 200 or 422.');
+const sliceForm = z.strictObject({
+  flair: upload.describe('the FLAIR slice: PNG, JPEG, TIFF, WebP, or one DICOM image'),
+  t1: upload.optional().describe('a T1 image of the same slice at the same size'),
+  t1c: upload.optional().describe('a T1c image of the same slice at the same size'),
+  reading: z.enum(readingChoices).optional().describe('how to read a colour image; auto unless said'),
+  force: forceFlag.optional().describe('true: analyse a picture the guard flags (as ?force=true)'),
+}).describe(`at most ${MAX_SLICE_UPLOAD_BYTES} bytes in all`);
 
-const sliceResult = object({
-  label,
-  probability: { ...probability, description: 'calibrated probability that the slice shows tumour; Tumor when >= threshold' },
-  threshold: probability,
-  mask: nullable(maskPng),
-  tumourAreaPx: count,
-  tumourAreaMm2: nullable(number),
-  brainAreaPx: count,
-  tumourShareOfBrain: { type: 'number', minimum: 0 },
-  reading,
-  alternativeReading: nullable(object({ reading, label, probability, tumourAreaPx: count, mask: nullable(maskPng) })),
-  image: object({ width: count, height: count, pixelSpacingMm: nullable({ type: 'array', items: number, minItems: 2, maxItems: 2 }) }),
-  model,
-  warning: nullable(text),
-  note: nullable(text),
-  guard: ref('Guard'),
-  timingsMs: object({ decode: number, preprocess: number, guard: number, inference: number, postprocess: number, total: number }),
-});
+const volumeForm = z.strictObject({
+  flair: z.union([upload, z.array(upload).min(1).max(MAX_DICOM_FILES)])
+    .describe('one NIfTI-1 file (.nii or .nii.gz), the files of one DICOM series, or one .zip of them'),
+  t1c: upload.optional().describe('a NIfTI on the same grid'),
+}).describe(`at most ${MAX_VOLUME_UPLOAD_BYTES} bytes in all`);
 
-const volumeResult = object({
-  tumourVolumeMl: { type: 'number', minimum: 0 },
-  tumourSlices: count,
-  slices: { type: 'array', items: object({ index: count, probability, tumourAreaPx: count }), description: 'the slices with head in them' },
-  sliceCount: count,
-  shape: triple(count),
-  spacingMm: triple(number),
-  axis: object({ index: { type: 'integer', minimum: 0, maximum: 2 }, name: { type: 'string', enum: ['i', 'j', 'k'] }, description: text, superiorIncreases: { type: 'boolean' }, affine: { type: 'string', enum: ['sform', 'qform', 'pixdim', 'dicom'] } }),
-  modalities: { type: 'string', enum: ['FLAIR', 'FLAIR + T1c'] },
-  datatype: text,
-  source: { type: 'string', enum: ['nifti', 'dicom'] },
-  series: nullable(object({ seriesNumber: nullable({ type: 'integer' }), modality: text, slices: count })),
-  thresholds: object({ slice: probability, mask: probability }),
-  maskNiftiBase64: { type: 'string', contentEncoding: 'base64', description: 'the mask as .nii.gz, uint8 0/1 on the input grid and affine' },
-  model,
-  timingsMs: object({ read: number, preprocess: number, inference: number, postprocess: number, total: number }),
-});
+// Every answer and form is a component; Guard and GuardedError are named once, so SliceResult and SliceRefusal refer to them.
+const refs = {
+  sliceResult: component(sliceAnswer, 'SliceResult'),
+  volumeResult: component(volumeAnswer, 'VolumeResult'),
+  guard: component(guardAnswer, 'Guard'),
+  error: component(errorAnswer, 'Error'),
+  guardedError: component(guardedErrorAnswer, 'GuardedError'),
+  health: component(healthAnswer, 'Health'),
+  sliceRefusal: component(z.union([guardedErrorAnswer, errorAnswer]), 'SliceRefusal'),
+  sliceUpload: component(sliceForm, 'SliceUpload'),
+  volumeUpload: component(volumeForm, 'VolumeUpload'),
+};
 
-const error = object({ error: { type: 'string', description: 'a message for a person' } });
-const guardedError = object({ error: text, guard: ref('Guard') });
-const health = object({
-  status: { const: 'ok' },
-  model,
-  queued: count,
-  eventLoopDelay: object({ p50Ms: number, p99Ms: number, maxMs: number }),
-});
+// Each component lies inside this document: it takes the document's dialect and base, not a $schema or $id of its own.
+const componentSchemas = Object.fromEntries(
+  Object.entries(z.toJSONSchema(components, { target: 'draft-2020-12', uri: componentUri }).schemas)
+    .map(([id, { $schema: _dialect, $id: _base, ...schema }]) => [id, schema]),
+);
 
-const json = (schema: Schema, description: string) => ({ description, content: { 'application/json': { schema } } });
-const errors = (codes: number[]) => Object.fromEntries(codes.map((code) => [String(code), json(ref('Error'), {
+function inlineSchema(schema: z.ZodType) {
+  const { $schema: _dialect, ...rendered } = z.toJSONSchema(schema, { target: 'draft-2020-12' });
+  return rendered;
+}
+
+const json = (schema: { $ref: string }, description: string) => ({ description, content: { 'application/json': { schema } } });
+const form = (schema: { $ref: string }) => ({ required: true, content: { 'multipart/form-data': { schema } } });
+const errorDescriptions: Record<number, string> = {
   400: 'unreadable upload or malformed request', 403: 'a cross-site post (set ALLOW_CROSS_SITE_API=1 to allow)', 408: 'the upload stopped sending',
   413: 'too large', 415: 'wrong type', 422: 'not something this tool can analyse', 503: 'busy: try again after Retry-After seconds',
-}[code as 400] ?? 'error')]));
-const file = { type: 'string', contentMediaType: 'application/octet-stream' };
+};
+const errors = (codes: number[]) => Object.fromEntries(codes.map((code) => [String(code), json(refs.error, errorDescriptions[code])]));
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -97,14 +82,11 @@ export const openApiDocument = {
     '/api/predict': {
       post: {
         summary: 'Analyse one slice (PNG, JPEG, TIFF, WebP, or one DICOM image)',
-        parameters: [{ name: 'force', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] }, description: 'analyse a picture the guard flags' }],
-        requestBody: {
-          required: true,
-          content: { 'multipart/form-data': { schema: object({ flair: file }, `at most ${MAX_SLICE_UPLOAD_BYTES} bytes in all; also t1, t1c (files), reading (auto | grayscale | layered), force (true)`) } },
-        },
+        parameters: [{ name: 'force', in: 'query', required: false, schema: inlineSchema(forceFlag), description: 'analyse a picture the guard flags' }],
+        requestBody: form(refs.sliceUpload),
         responses: {
-          200: json(ref('SliceResult'), 'the answer'),
-          422: json({ anyOf: [ref('GuardedError'), ref('Error')] }, 'not a brain MRI slice, or flagged as not one (guard.overrulable: send again with force=true)'),
+          200: json(refs.sliceResult, 'the answer'),
+          422: json(refs.sliceRefusal, 'not a brain MRI slice, or flagged as not one (guard.overrulable: send again with force=true)'),
           ...errors([400, 403, 408, 413, 415, 503]),
         },
       },
@@ -112,15 +94,12 @@ export const openApiDocument = {
     '/api/volume': {
       post: {
         summary: 'Analyse a FLAIR volume: one NIfTI file, the files of one DICOM series, or one .zip of them',
-        requestBody: {
-          required: true,
-          content: { 'multipart/form-data': { schema: object({ flair: { anyOf: [file, { type: 'array', items: file }] } }, `at most ${MAX_VOLUME_UPLOAD_BYTES} bytes in all; also t1c (a NIfTI on the same grid)`) } },
-        },
-        responses: { 200: json(ref('VolumeResult'), 'the answer'), ...errors([400, 403, 408, 413, 415, 422, 503]) },
+        requestBody: form(refs.volumeUpload),
+        responses: { 200: json(refs.volumeResult, 'the answer'), ...errors([400, 403, 408, 413, 415, 422, 503]) },
       },
     },
-    '/api/health': { get: { summary: 'Ready once the models are loaded', responses: { 200: json(ref('Health'), 'ready'), 503: json(ref('Error'), 'the models cannot be loaded') } } },
+    '/api/health': { get: { summary: 'Ready once the models are loaded', responses: { 200: json(refs.health, 'ready'), 503: json(refs.error, 'the models cannot be loaded') } } },
     '/api/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': {} } } } } },
   },
-  components: { schemas: { SliceResult: sliceResult, VolumeResult: volumeResult, Guard: guard, Error: error, GuardedError: guardedError, Health: health } },
+  components: { schemas: componentSchemas },
 };

@@ -1,24 +1,24 @@
-import { guardBody } from '../answers/slice-answer';
+import { errorBody, guardedErrorBody } from '../answers/error-answer';
 import { isNotBrainMriError } from '../analysis/mri-guard';
 import { isModelUnavailableError, isServerBusyError, isUploadError } from '../errors';
 
 // JSON answers for the API: every error is {"error": "<message for a person>"} with its status; the guard's 422 adds
-// {"guard": {...}} so that a program can decide whether to send the picture again with force=true.
+// {"guard": {...}} so that a program can decide whether to send the picture again with force=true (answers/error-schema.ts).
 
-export const noStore = { 'Cache-Control': 'no-store' };
+const noStore = { 'Cache-Control': 'no-store' };
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return Response.json(body, { status, headers: { ...noStore, ...headers } });
 }
 
 export function errorResponse(error: unknown): Response {
-  if (isNotBrainMriError(error)) return json({ error: error.message, guard: guardBody(error.guard) }, error.status);
-  if (isUploadError(error)) return json({ error: error.message }, error.status);
-  if (isServerBusyError(error)) return json({ error: error.message }, 503, { 'Retry-After': String(error.retryAfterSeconds) });
+  if (isNotBrainMriError(error)) return json(guardedErrorBody(error.message, error.guard), error.status);
+  if (isUploadError(error)) return json(errorBody(error.message), error.status);
+  if (isServerBusyError(error)) return json(errorBody(error.message), 503, { 'Retry-After': String(error.retryAfterSeconds) });
   if (isModelUnavailableError(error)) {
     console.error(error);
-    return json({ error: 'The model is not available on this server. The operator has been told.' }, 503);
+    return json(errorBody('The model is not available on this server. The operator has been told.'), 503);
   }
   console.error(error);
-  return json({ error: 'Something went wrong on the server while analysing the upload.' }, 500);
+  return json(errorBody('Something went wrong on the server while analysing the upload.'), 500);
 }

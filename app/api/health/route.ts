@@ -1,3 +1,4 @@
+import { healthBody } from '@/lib/answers/health-answer';
 import { loadGuardModel } from '@/lib/model/guard-model';
 import { loadTumourModel } from '@/lib/model/tumour-model';
 import { inferenceGate } from '@/lib/runtime/inference-gate';
@@ -11,7 +12,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(): Promise<Response> {
   try {
     const [model] = await Promise.all([loadTumourModel(), loadGuardModel()]);
-    return json({ status: 'ok', model: { name: model.manifest.model.name, version: model.manifest.model.version }, queued: inferenceGate.size, eventLoopDelay: eventLoopDelay() });
+    return json(healthBody(model.manifest.model, inferenceGate.size, eventLoopDelay()));
   } catch (error) {
     return errorResponse(error);
   }
