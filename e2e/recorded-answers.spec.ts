@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import sharp from 'sharp';
-import { apiFormData, postApi } from './client';
-import { bratsSeries, smallSeries, writeFiles, zipOf } from './dicom-fixtures';
-import { fileCases, requestCases } from './hostile-corpus';
+import { apiFormData, postApi } from '../testkit/client';
+import { bratsSeries, smallSeries, writeFiles, zipOf } from '../testkit/dicom-fixtures';
+import { fileCases, requestCases } from '../testkit/hostile-corpus';
 import { normaliseAnswer, normalisePageText, RECORDING, Recording, sha256 } from './recording';
 
 // Every answer of the app for the committed fixtures, recorded from one tree (RECORD_ANSWERS=1, npm run record-answers)

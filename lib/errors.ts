@@ -41,7 +41,7 @@ export const isUploadError = (error: unknown): error is UploadError => named(err
 export const isServerBusyError = (error: unknown): error is ServerBusyError => named(error, 'ServerBusyError');
 export const isModelUnavailableError = (error: unknown): error is ModelUnavailableError => named(error, 'ModelUnavailableError');
 
-export function isExpectedError(error: unknown): error is UploadError | ServerBusyError {
+function isExpectedError(error: unknown): error is UploadError | ServerBusyError {
   return isUploadError(error) || isServerBusyError(error);
 }
 

@@ -54,7 +54,7 @@ export type FormOutcome =
   | { status: 'unknown'; text: string };
 
 /** Reads the action's answer out of the React Server Components stream. */
-export function readFormOutcome(payload: string): FormOutcome {
+function readFormOutcome(payload: string): FormOutcome {
   const error = /"status":"error","message":("(?:[^"\\]|\\.)*")/.exec(payload);
   if (error) return { status: 'error', message: JSON.parse(error[1]) as string };
   // refused by proxy.ts before the action ran: a plain page with the message

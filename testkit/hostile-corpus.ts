@@ -10,7 +10,7 @@ import { BOUNDARY, fixture, multipartBody, multipartHeaders, type Part, type Raw
 const readFixture = (name: string) => readFileSync(fixture(name));
 
 
-export type ExpectedStatus = 200 | 400 | 413 | 415 | 422;
+type ExpectedStatus = 200 | 400 | 413 | 415 | 422;
 
 export interface FileCase {
   title: string;
@@ -57,7 +57,7 @@ function pngChunk(type: string, data: Buffer): Buffer {
 }
 
 /** A 1-bit grey PNG whose IHDR says width x height, every pixel black: kilobytes that would decode to gigabytes. */
-export function pngBomb(width: number, height: number): Buffer {
+function pngBomb(width: number, height: number): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);

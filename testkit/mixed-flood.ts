@@ -11,7 +11,7 @@ import { processMemory, type ServerProcess } from './server-process';
 // Clients that keep sending the largest allowed volumes next to clients sending slices, while a prober times
 // /api/health: for the hardening test and for `npm run bench`. Each client runs in testkit/flood-client.mjs.
 
-export interface DoorCount {
+interface DoorCount {
   ok: number;
   busy: number;
   other: Record<string, number>;

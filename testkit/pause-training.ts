@@ -26,7 +26,7 @@ function log(line: string): void {
   process.stderr.write(`pause-training: ${line}\n`);
 }
 
-export function pidFilePath(): string {
+function pidFilePath(): string {
   return path.resolve(REPO_ROOT, process.env.TRAINING_PID_FILE || path.join('training', 'runs', '.training.pid'));
 }
 

@@ -19,7 +19,7 @@ const globalForSlices = globalThis as unknown as { __slicePreparation?: Gate };
 // Decoding a large upload takes tens of megabytes: admitted requests wait their turn holding only the compressed bytes.
 const preparation = (globalForSlices.__slicePreparation ??= new Gate(Math.max(1, os.availableParallelism()), Number.POSITIVE_INFINITY));
 
-export type TumourLabel = 'Tumor' | 'No Tumor';
+type TumourLabel = 'Tumor' | 'No Tumor';
 
 export interface SliceUpload {
   flair: Uint8Array;
@@ -65,7 +65,7 @@ export interface SliceAnalysis {
   timingsMs: { decode: number; preprocess: number; guard: number; inference: number; postprocess: number; total: number };
 }
 
-export const NO_BRAIN_NOTE = 'No brain is visible in this slice (less than 3% of it is brighter than the background), so there is no tumour to find in it.';
+const NO_BRAIN_NOTE = 'No brain is visible in this slice (less than 3% of it is brighter than the background), so there is no tumour to find in it.';
 
 // Decoded RGB, the readings' channel copies and sharp's own buffers, per pixel of the upload
 const DECODED_BYTES_PER_PIXEL = 9;

@@ -163,8 +163,8 @@ export async function analyseVolume(upload: VolumeUpload, options: { memory?: Re
     if (!slices.some((s) => s.analysed)) {
       throw new UploadError('The FLAIR volume is blank: no slice has enough voxels that differ from the background to analyse.', 422);
     }
-    // One slice a session.run: as fast per slice as two on 2 cores (3,009 against 2,907 ms for a 155-slice volume,
-    // medians of 6), and onnxruntime's arena, which keeps its largest run's activations, stays about 55 MB smaller.
+    // One slice a session.run: about as fast per slice as two, and onnxruntime's arena, which keeps its largest run's
+    // activations, stays smaller for the rest of the process (docs/performance.md).
     const analysed = slices.filter((s) => s.analysed).map((s) => s.index);
 
     const mask = new TumourMask(grid);

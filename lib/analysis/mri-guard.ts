@@ -40,9 +40,9 @@ export const isNotBrainMriError = (error: unknown): error is NotBrainMriError =>
 
 const score = (p: number) => p.toFixed(2);
 
-export const OTHER_MRI_WARNING =
+const OTHER_MRI_WARNING =
   'This looks like an MRI slice other than axial FLAIR (T1 or T1c alone, or a sagittal or coronal plane). The model was trained on axial FLAIR slices and is less reliable here.';
-export const FORCED_WARNING =
+const FORCED_WARNING =
   'You chose to analyse a picture that the guard takes for something other than a brain MRI slice. The answer means nothing unless it is one.';
 
 function reasonFor(verdict: GuardVerdict, scores: GuardScores, thresholds: GuardReport['thresholds']): string {

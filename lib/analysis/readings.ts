@@ -19,7 +19,7 @@ export function luma(rgb: Uint8Array): Uint8Array {
 }
 
 /** Three grey planes -> interleaved T1, FLAIR, T1c pixels, the model's channel order. */
-export function interleave(t1: Uint8Array, flair: Uint8Array, t1c: Uint8Array, out = new Uint8Array(flair.length * 3)): Uint8Array {
+function interleave(t1: Uint8Array, flair: Uint8Array, t1c: Uint8Array, out = new Uint8Array(flair.length * 3)): Uint8Array {
   for (let i = 0; i < flair.length; i++) {
     out[i * 3] = t1[i];
     out[i * 3 + 1] = flair[i];

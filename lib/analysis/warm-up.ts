@@ -5,9 +5,9 @@ import { analyseSlice } from './analyse-slice';
 import { analyseVolume } from './analyse-volume';
 
 // A fresh server met its first burst of uploads with nothing ready: the image library, both models' first runs and the
-// compiled code of the slice and volume paths, loaded while the requests waited (the event loop blocked for 1.5 s at the
-// start of the mixed flood). Here a made-up slice and a made-up volume go once through the same paths before the server
-// takes requests. Nothing of them is kept.
+// compiled code of the slice and volume paths, loaded while the requests waited (the event loop blocked at the start of
+// the mixed flood; docs/performance.md). Here a made-up slice and a made-up volume go once through the same paths
+// before the server takes requests. Nothing of them is kept.
 
 /** A 256 x 256 grey picture: a bright ellipse (a head) with a brighter spot, on black. */
 function madeUpSlice(): Uint8Array {
@@ -29,8 +29,7 @@ export async function warmUp(): Promise<void> {
     const png = await encodePng(slice, { width: 256, height: 256, channels: 1 });
     await analyseSlice({ flair: new Uint8Array(png), reading: 'auto', force: true });
     // The same picture as a volume of one slice, written by the mask writer (a uint8 .nii.gz of any bytes). One slice, so
-    // the model runs it alone: a first run of two slices at once grew onnxruntime's memory by about 55 MB for good (RSS
-    // after 20 slice requests 345 MB against 290 with one slice and 284 without a warm-up).
+    // the model runs it alone: a first run of two slices at once grew onnxruntime's memory for good (docs/performance.md).
     const identity = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
     await analyseVolume({ flair: new Uint8Array(await writeNiftiMask({ dims: [256, 256, 1], spacingMm: [1, 1, 1], affine: identity }, slice)) });
     console.log(`Ready: models loaded and both analysis paths run once in ${Math.round(performance.now() - started)} ms.`);

@@ -5,7 +5,7 @@ import { isDicom, readDicomIdentity } from '../formats/dicom-file';
 // A folder of scans -> one entry per scan: each picture, each NIfTI file, each DICOM series (its files grouped by
 // SeriesInstanceUID, wherever they lie). A file that cannot be grouped is a scan of its own, to become an error row.
 
-export type ScanKind = 'image' | 'nifti' | 'dicom-series' | 'dicom-image';
+type ScanKind = 'image' | 'nifti' | 'dicom-series' | 'dicom-image';
 
 export interface Scan {
   /** The CSV's key: a file's path relative to the folder, or for a DICOM series "<folder of its first file>/#series-<n>". */

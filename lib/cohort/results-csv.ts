@@ -4,7 +4,7 @@ import { CSV_COLUMNS, type CohortRow } from './analyse-scan';
 // The results file: RFC 4180 CSV, one row appended as each scan finishes, so a stopped run loses at most the scan in hand
 // and a new run skips every file already in it.
 
-export function csvLine(values: readonly string[]): string {
+function csvLine(values: readonly string[]): string {
   return values.map((value) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)).join(',') + '\n';
 }
 

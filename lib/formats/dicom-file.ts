@@ -38,7 +38,7 @@ const uncompressed: Record<string, { littleEndian: boolean }> = {
 };
 
 /** Transfer syntaxes this server cannot decode, by name: no library we keep decodes them. */
-export const transferSyntaxNames: Record<string, string> = {
+const transferSyntaxNames: Record<string, string> = {
   '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
   '1.2.840.10008.1.2.4.50': 'JPEG Baseline (lossy, 8-bit)',
   '1.2.840.10008.1.2.4.51': 'JPEG Extended (lossy, 12-bit)',
@@ -56,7 +56,7 @@ export const transferSyntaxNames: Record<string, string> = {
   '1.2.840.10008.1.2.5': 'RLE Lossless',
 };
 
-export const MEDIA_DIRECTORY_SOP_CLASS = '1.2.840.10008.1.3.10';
+const MEDIA_DIRECTORY_SOP_CLASS = '1.2.840.10008.1.3.10';
 const ENHANCED_MR_SOP_CLASSES = new Set(['1.2.840.10008.5.1.4.1.1.4.1', '1.2.840.10008.5.1.4.1.1.4.3', '1.2.840.10008.5.1.4.1.1.4.4']);
 
 export interface DicomImageHeader {

@@ -21,7 +21,7 @@ export interface DicomPicture {
 }
 
 // Stored pixels, two float32 copies for the window and the slice, and the 8-bit result, per pixel
-export const DICOM_EXTRA_BYTES_PER_PIXEL = 11;
+const DICOM_EXTRA_BYTES_PER_PIXEL = 11;
 
 export async function readDicomPicture(bytes: Uint8Array, label: string, admit?: (width: number, height: number, extraBytesPerPixel: number) => void): Promise<DicomPicture> {
   const header = readDicomHeader(bytes, label);

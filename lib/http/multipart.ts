@@ -30,7 +30,7 @@ export interface ParsedMultipart {
 const MAX_FIELDS_BYTES = 64 * 1024;
 
 /** The boundary of a multipart/form-data body; the media type must be exactly that, not merely contain it. */
-export function multipartBoundary(contentType: string | null, fileFields: readonly string[]): string {
+function multipartBoundary(contentType: string | null, fileFields: readonly string[]): string {
   const [mediaType, ...parameters] = (contentType ?? '').split(';');
   if (mediaType.trim().toLowerCase() !== 'multipart/form-data') {
     throw new UploadError(`Send the files as multipart/form-data (fields: ${fileFields.join(', ')}).`, 415);

@@ -5,7 +5,7 @@ import { errorResponse } from './responses';
 // What every upload route shares: refuse cross-site posts, hold the request's memory until its answer is built.
 
 /** A page on another site may not make a visitor's browser post here, unless the deployment allows it. */
-export function refuseCrossSite(request: Request): void {
+function refuseCrossSite(request: Request): void {
   if (process.env.ALLOW_CROSS_SITE_API === '1') return;
   if (request.headers.get('sec-fetch-site') === 'cross-site') {
     throw new UploadError('Posts from other websites are not accepted. Call the API from a program, or set ALLOW_CROSS_SITE_API=1 on the server.', 403);

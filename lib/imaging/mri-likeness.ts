@@ -8,7 +8,7 @@ import type { Letterbox } from './letterbox';
 const MIN_ASPECT = 0.25; // scanners' slices are square or close to it; 1:4 is far beyond any of them
 const FLAT_SPREAD = 3; // 8-bit levels between the darkest and brightest pixel of every channel: one flat colour
 /** "Visible brain": FLAIR pixels at this 8-bit value or more ... */
-export const VISIBLE_LEVEL = 20;
+const VISIBLE_LEVEL = 20;
 /** ... making up at least this share of the slice. */
 export const VISIBLE_SHARE = 0.03;
 

@@ -5,7 +5,7 @@ import { readVerifiedModel, sessionOptions } from './model-file';
 
 // The guard's classifier (models/guard.onnx, written by training/guard_train.py with models/guard.json). Like
 // inference-thread.ts, the only other module that loads onnxruntime-node: callers get probabilities, never tensors. It
-// runs on the event loop: 13 M multiply-adds (two small networks) take about a millisecond.
+// runs on the event loop: its networks are small enough to take a few milliseconds there (docs/performance.md).
 
 /** How likely the picture is each kind of thing; the three add up to 1. */
 export interface GuardScores {
@@ -35,7 +35,7 @@ async function createGuardModel(directory: string): Promise<GuardModel> {
   checkGuardSide(readManifest(directory).input.shape[2], manifest.input.shape[2]);
   const bytes = readVerifiedModel(path.join(directory, manifest.model.file), manifest.model.sha256, 'models/guard.json', 're-export the guard');
   const ort = await import('onnxruntime-node');
-  // 13 M multiply-adds, about a millisecond on one thread; a second would compete with the inference threads
+  // one thread is enough for networks this small; a second would compete with the inference threads
   const session = await ort.InferenceSession.create(bytes, sessionOptions(1));
   const size = manifest.input.shape[2];
   return {

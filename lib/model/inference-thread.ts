@@ -19,8 +19,8 @@ export interface RawOutputs {
 }
 
 // How much lower the model's threads run than the event loop (INFERENCE_NICE, 0-19): on a busy machine requests are
-// read, refused and answered first, and the model takes what is left. `npm run bench`, one run each, 5 against 0:
-// /api/health p99 in the mixed flood 382 against 528 ms; 16 clients on the server's own 2 cores 24.7 against 26.4/s.
+// read, refused and answered first, and the model takes what is left: 5 kept /api/health quicker in the mixed flood for
+// a little throughput (docs/performance.md).
 const requestedNice = Number(process.env.INFERENCE_NICE ?? 5);
 const INFERENCE_NICE = Number.isInteger(requestedNice) && requestedNice >= 0 && requestedNice <= 19 ? requestedNice : 5;
 
@@ -80,7 +80,7 @@ export function startInferenceThread(model: Uint8Array, options: InferenceSessio
           pending.set(id, { resolve, reject });
           worker.ref();
           // a copy made here and handed over (not cloned there): a caller may reuse its input, and this thread's allocator
-          // keeps the memory (freed per thread, the worker's own allocations piled up by tens of MB in the mixed flood)
+          // keeps the memory (freed per thread, the worker's own allocations piled up in the mixed flood)
           const own = input.slice();
           worker.postMessage({ id, input: own, dims }, [own.buffer]);
         });

@@ -29,7 +29,7 @@ ort.InferenceSession.create(model, options).then((session) => {
     } catch (error) {
       port.postMessage({ id, error: message(error) });
     }
-    // What is left of a run is small objects on this tiny heap, seldom collected otherwise (under 1 ms)
+    // What is left of a run is small objects on this tiny heap, seldom collected otherwise; collecting them is cheap
     collect({ type: 'minor' });
   });
   port.postMessage({ ready: true });

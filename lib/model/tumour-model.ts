@@ -28,8 +28,8 @@ const fromEnv = (name: string) => {
   return Number.isInteger(value) && value > 0 ? value : undefined;
 };
 
-/** Threads of one session: every core (the model runs 1.4x faster on 2 threads than on 1: 17 ms against 24). */
-export function inferenceThreads(): number {
+/** Threads of one session: every core (the model runs faster on 2 threads than on 1; docs/performance.md). */
+function inferenceThreads(): number {
   return fromEnv('INFERENCE_THREADS') ?? Math.max(1, os.availableParallelism());
 }
 
@@ -41,9 +41,8 @@ function toPredictions({ masks, slices }: RawOutputs, count: number, area: numbe
 }
 
 /**
- * One session with every core, in a worker thread (inference-thread.ts) so that the event loop stays free. Measured
- * against two single-thread sessions in two workers (same run, 16 clients): 13.5 against 11.3 requests/s and 301
- * against 453 MB, so there is one.
+ * One session with every core, in a worker thread (inference-thread.ts) so that the event loop stays free. Two
+ * single-thread sessions in two workers served fewer requests with more memory (docs/performance.md), so there is one.
  */
 async function createModel(directory: string): Promise<TumourModel> {
   const manifest = readManifest(directory);
