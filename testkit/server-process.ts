@@ -28,7 +28,7 @@ export function processMemory(pid: number): Memory {
   return { rssMb: kilobytes('VmRSS') / 1024, peakRssMb: kilobytes('VmHWM') / 1024 };
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -55,7 +55,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
   const tmpdir = mkdtempSync(path.join(os.tmpdir(), 'server-tmp-'));
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(cwd, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd,
-    // MALLOC_ARENA_MAX as `npm start` and the Dockerfile run it (README: Deploy)
+    // MALLOC_ARENA_MAX as `npm start` and the Dockerfile run it (docs/deploy.md)
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ORT_DISABLE_TELEMETRY: '1', MALLOC_ARENA_MAX: '2', TMPDIR: tmpdir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

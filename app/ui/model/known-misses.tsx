@@ -1,4 +1,4 @@
-// What the model gets wrong, seen on the held-out test patients and the outside BRATS volumes (README, model card figures).
+// What the model gets wrong, seen on the held-out test patients and the outside BRATS volumes (docs/models.md).
 export default function KnownMisses() {
   return (
     <section aria-labelledby="misses" className="space-y-2" data-testid="known-misses">
