@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './testkit/chromium';
 
 // End-to-end tests against the production build in Debian's Chromium (no browser download needed).
 const port = Number(process.env.E2E_PORT ?? 3210);
@@ -13,6 +14,7 @@ const standaloneTests = /the standalone server|the API answers the same as the p
 
 export default defineConfig({
   testDir: './e2e',
+  globalSetup: './e2e/global-setup.ts',
   timeout: 60_000,
   fullyParallel: false,
   workers: 1, // two cores: the server needs one of them
@@ -22,8 +24,8 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}`,
     trace: 'off',
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
     },
   },
   projects: standalone
@@ -36,7 +38,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/api/health`,
     reuseExistingServer: !process.env.CI && !standalone,
     timeout: 60_000,
-    // as `npm start` and the Dockerfile run it (README: Deploy)
+    // as `npm start` and the Dockerfile run it (docs/deploy.md)
     env: { NEXT_TELEMETRY_DISABLED: '1', ORT_DISABLE_TELEMETRY: '1', MALLOC_ARENA_MAX: '2', ...(standalone ? { PORT: String(port), HOSTNAME: '127.0.0.1' } : {}) },
   },
 });

@@ -22,6 +22,7 @@ import { letterbox } from '../lib/imaging/letterbox';
 import { toModelInput } from '../lib/imaging/normalise';
 import { letterboxPixels } from '../lib/imaging/raster';
 import { createTumourModelUncached, type TumourModel } from '../lib/model/tumour-model';
+import { pauseTraining } from '../testkit/pause-training';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -239,4 +240,10 @@ async function main() {
   }));
 }
 
-await main();
+// a training run on this machine would take the cores being measured: paused for the run, continued however it ends
+const resumeTraining = pauseTraining();
+try {
+  await main();
+} finally {
+  resumeTraining();
+}
