@@ -28,11 +28,14 @@ BRATS_TRAIN = ["pat0001", "pat0003"]
 BRATS_TEST = ["pat0002", "pat0004"]
 
 
-def soft_dice_loss(logits, target):
+def overlap_loss(logits, target, miss_weight=0.5):
+    """Soft Dice at miss_weight 0.5; above it a missed tumour pixel costs more than a false one (Tversky), which
+    widens edges drawn too tight."""
     probability = torch.sigmoid(logits)
-    intersection = (probability * target).sum((1, 2, 3))
-    total = probability.sum((1, 2, 3)) + target.sum((1, 2, 3))
-    return (1 - (2 * intersection + 1) / (total + 1)).mean()
+    hit = (probability * target).sum((1, 2, 3))
+    false = probability.sum((1, 2, 3)) - hit
+    missed = target.sum((1, 2, 3)) - hit
+    return (1 - (2 * hit + 1) / (2 * hit + 2 * (1 - miss_weight) * false + 2 * miss_weight * missed + 1)).mean()
 
 
 def random_crop(images, masks, side, rng):
@@ -46,10 +49,10 @@ def random_crop(images, masks, side, rng):
     return torch.stack(crops_x), torch.stack(crops_y)
 
 
-def sampling_weights(masks, uniform_share):
-    """Each slice's chance: a uniform share plus the rest in proportion to its tumour area, so big tumours are seen often
-    and healthy slices still are."""
-    area = masks.reshape(len(masks), -1).sum(1).astype(float)
+def sampling_weights(masks, uniform_share, area_power=1.0):
+    """Each slice's chance: a uniform share plus the rest in proportion to its tumour area (to a power below 1, small
+    tumours are drawn more often than their area alone would), so tumours are seen often and healthy slices still are."""
+    area = masks.reshape(len(masks), -1).sum(1).astype(float) ** area_power
     weights = uniform_share / len(area) + (1 - uniform_share) * area / area.sum()
     return weights / weights.sum()
 
@@ -68,8 +71,12 @@ def validate(model, images, masks, patient_index, modalities):
     has_tumour = masks.any((1, 2))
     served = (mask_prob > 0.5) & (slice_prob > 0.5)[:, None, None]
     dices = per_patient_dice(served, masks, patient_index)
+    drawn = {p: served[patient_index == p].sum() for p in np.unique(patient_index)}
+    true = {p: masks[patient_index == p].sum() for p in np.unique(patient_index)}
     return {
         "dice_mean": float(np.mean(list(dices.values()))),
+        # signed error of the drawn tumour's size per patient with tumour, mean: the volume bias
+        "size_error_mean": float(np.mean([drawn[p] / true[p] - 1 for p in true if true[p] > 0])),
         "dice_min": float(np.min(list(dices.values()))),
         "auc_head": roc_auc(has_tumour, slice_prob),
         "slice_dice_tumour": float(np.mean([dice(p, t) for p, t in zip(mask_prob > 0.5, masks) if t.any()])),
@@ -85,6 +92,8 @@ def main():
     option(parser, "--epochs", 120, "planned length: the learning rate reaches its floor here")
     option(parser, "--samples", 2400, "slices drawn per epoch")
     option(parser, "--uniform-share", 0.5, "share of draws that ignore tumour area")
+    option(parser, "--area-power", 1.0, "draws with tumour go by tumour area to this power: below 1 small tumours come up more")
+    option(parser, "--miss-weight", 0.5, "weight of a missed tumour pixel in the overlap loss (0.5: soft Dice; above: Tversky)")
     option(parser, "--batch-size", 16)
     option(parser, "--crop", 192, "train on random crops of this side, 0 for whole slices")
     option(parser, "--lr", 6e-4, "peak learning rate")
@@ -114,7 +123,7 @@ def main():
     if args.volumes:
         volume_images, volume_masks, _ = load_rendered_volumes(args.volumes, BRATS_TRAIN)
         train_images, train_masks = np.concatenate([train_images, volume_images]), np.concatenate([train_masks, volume_masks])
-    weights = sampling_weights(train_masks, args.uniform_share)
+    weights = sampling_weights(train_masks, args.uniform_share, args.area_power)
     print(f"train {len(train_images)} slices ({len(ids['train'])} LGG patients + {len(BRATS_TRAIN) if args.volumes else 0} volumes), "
           f"val {len(val_rows)} / {len(ids['val'])}", flush=True)
 
@@ -160,7 +169,7 @@ def main():
             x, y = augment(x, y, rng)
             mask_logits, slice_logit = model(normalise(x).contiguous(memory_format=torch.channels_last))
             has_tumour = (y.sum((1, 2, 3)) > 0).float()
-            loss = (F.binary_cross_entropy_with_logits(mask_logits, y) + soft_dice_loss(mask_logits, y)
+            loss = (F.binary_cross_entropy_with_logits(mask_logits, y) + overlap_loss(mask_logits, y, args.miss_weight)
                     + 0.5 * F.binary_cross_entropy_with_logits(slice_logit[:, 0], has_tumour))
             for group in optimiser.param_groups:
                 group["lr"] = learning_rate(step, total_steps, warmup, args.lr)
