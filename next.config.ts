@@ -10,12 +10,12 @@ const noStore = [{ key: 'Cache-Control', value: 'no-store' }];
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   // native addons are loaded by Node at run time, not bundled
-  serverExternalPackages: ['onnxruntime-node', 'sharp', 'formidable'],
+  serverExternalPackages: ['onnxruntime-node', 'sharp', 'formidable', 'pdfkit'],
   // STANDALONE=1 builds a self-contained server (.next/standalone) for a Node host or the Dockerfile
   output: process.env.STANDALONE === '1' ? 'standalone' : undefined,
-  // the tracer finds onnxruntime's binding but not the library it links (RUNPATH $ORIGIN), nor the models and the inference worker read at run time
+  // the tracer finds onnxruntime's binding but not the library it links (RUNPATH $ORIGIN), nor the models, the inference worker and the PDF's fonts read at run time
   outputFileTracingIncludes: {
-    '**': [`./node_modules/onnxruntime-node/bin/napi-v*/${process.platform}/${process.arch}/*`, './models/*', './lib/model/inference-worker.cjs'],
+    '**': [`./node_modules/onnxruntime-node/bin/napi-v*/${process.platform}/${process.arch}/*`, './models/*', './lib/model/inference-worker.cjs', './lib/answers/fonts/*'],
   },
   experimental: {
     serverActions: {

@@ -1,12 +1,15 @@
-import { readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { makeDicom, SYNTAX } from '../testkit/dicom-synthetic';
-import { FAKE_PATIENT, seriesForm, smallSeries, writeFiles, zipOf } from '../testkit/dicom-fixtures';
+import { bratsSeries, FAKE_PATIENT, seriesForm, smallSeries, writeFiles, zipOf } from '../testkit/dicom-fixtures';
 import { startServer, type ServerProcess } from '../testkit/server-process';
 
-// Every patient tag filled with a distinctive fake value: none may come back in any answer, error message, page, mask
-// header or the server's log, and nothing may be written to the server's temporary folder.
+// Every patient tag filled with a distinctive fake value: none may come back in any answer, error message, page, PDF,
+// mask header or the server's log, and nothing may be written to the server's temporary folder.
 
 test.setTimeout(240_000);
 
@@ -34,14 +37,27 @@ async function post(path: string, form: FormData): Promise<{ status: number; tex
   return { status: response.status, text: keep(await response.text()) };
 }
 
-test('patient tags never appear in answers, messages, pages, mask headers or the server log', async ({ browser }) => {
-  // analysed: the files, a zip of them, one image on the slice page's API
-  expect((await post('/api/volume', seriesForm(tagged()))).status).toBe(200);
+/** The PDF report's text, as pdftotext reads it (pdfkit compresses its streams: the bytes alone would hide a name). */
+async function pdfText(form: FormData): Promise<string> {
+  const response = await fetch(`${server.url}/api/volume?format=pdf&force=true`, { method: 'POST', body: form });
+  expect(response.headers.get('content-type')).toBe('application/pdf');
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'privacy-pdf-')), 'report.pdf');
+  writeFileSync(file, new Uint8Array(await response.arrayBuffer()));
+  return execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+}
+
+test('patient tags never appear in answers, messages, pages, the PDF, mask headers or the server log', async ({ browser }) => {
+  // the synthetic head is no real MRI: the volume guard's 422 is an answer too, and force=true has it analysed
+  expect((await post('/api/volume', seriesForm(tagged()))).status).toBe(422);
+  // analysed: the files, a zip of them, one image on the slice page's API, the PDF report
+  expect((await post('/api/volume?force=true', seriesForm(tagged()))).status).toBe(200);
   const zip = new FormData();
   zip.append('flair', new Blob([new Uint8Array(zipOf(tagged()))]), 'ZZPRIVZIPNAME.zip');
-  const zipped = await post('/api/volume', zip);
+  const zipped = await post('/api/volume?force=true', zip);
   expect(zipped.status).toBe(200);
   expect(zipped.text).toContain('"seriesNumber":5');
+  const report = seen[seen.push(await pdfText(seriesForm(tagged()))) - 1];
+  expect(report).toContain('series 5');
   const single = new FormData();
   single.append('flair', new Blob([new Uint8Array(tagged()[3])]), 'slice.dcm');
   const guarded = await post('/api/predict', single); // the synthetic head is no real MRI: the guard's 422 is an answer too
@@ -65,15 +81,16 @@ test('patient tags never appear in answers, messages, pages, mask headers or the
     expect(answer.status, answer.text).toBeLessThan(500);
   }
 
-  // the pages, with and without JavaScript, including the mask download link
+  // the pages, with and without JavaScript, including the mask download link: a real scan's series, which the guard passes
+  const real = writeFiles(await bratsSeries({ patient: FAKE_PATIENT }));
   for (const javaScriptEnabled of [true, false]) {
     const context = await browser.newContext({ javaScriptEnabled, baseURL: server.url });
     const page = await context.newPage();
     await page.goto('/volume');
-    await page.setInputFiles('input[name=flair]', writeFiles(tagged()));
+    await page.setInputFiles('input[name=flair]', real);
     await page.getByRole('button', { name: 'Analyse volume' }).click();
     await expect(page.getByTestId('volume-result')).toBeVisible({ timeout: 120_000 });
-    await expect(page.getByTestId('mask-download')).toHaveAttribute('download', 'dicom-series-5-tumour-mask.nii.gz');
+    await expect(page.getByTestId('mask-download')).toHaveAttribute('download', 'dicom-series-301-tumour-mask.nii.gz');
     keep(await page.content());
     await page.goto('/volume');
     await page.setInputFiles('input[name=flair]', writeFiles(tagged({ imageType: 'ORIGINAL\\PRIMARY\\LOCALIZER' })));

@@ -69,13 +69,21 @@ test('every slice answer matches the contract: Tumor, No Tumor, two readings, a 
   await expectDocumented(tooBig, '/api/predict', 'post');
 });
 
-test('volume answers (NIfTI and a DICOM zip), health and a refused volume match the contract', async ({ baseURL }) => {
+test('volume answers (NIfTI, a DICOM zip, a follow-up), health, a label map and a refused volume match the contract', async ({ baseURL }) => {
   test.setTimeout(180_000);
   const post = (form: FormData) => fetch(`${baseURL}/api/volume`, { method: 'POST', body: form });
   const nifti = await expectDocumented(await post(slice('brats-pat0001-flair.nii.gz', {}, 'application/gzip')), '/api/volume', 'post');
   expect(nifti.source).toBe('nifti');
   const dicom = await expectDocumented(await post(slice('dicom-brats-small.zip', {}, 'application/zip')), '/api/volume', 'post');
   expect(dicom.source).toBe('dicom');
+  expect(nifti.report.lesions.length).toBeGreaterThan(0);
+  // a follow-up (the zip as the earlier scan), and the volume guard's 422 for a label map
+  const followUp = slice('brats-pat0001-flair.nii.gz', {}, 'application/gzip');
+  followUp.append('baseline', new Blob([new Uint8Array(readFileSync(fixture('dicom-brats-small.zip')))], { type: 'application/zip' }), 'series.zip');
+  expect((await expectDocumented(await post(followUp), '/api/volume', 'post')).followUp).not.toBeNull();
+  const labels = await post(slice('brats-pat0001-labels.nii.gz', {}, 'application/gzip'));
+  expect(labels.status).toBe(422);
+  expect((await expectDocumented(labels, '/api/volume', 'post')).guard.refusedAs).toBe('label-map');
   const png = await post(slice('tumour-flair.png'));
   expect(png.status).toBe(415);
   await expectDocumented(png, '/api/volume', 'post');

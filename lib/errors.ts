@@ -36,8 +36,8 @@ export class ModelUnavailableError extends Error {
 // class exists twice in one process, and the shared queue, memory budget and models throw the copy that made them.
 export const named = (error: unknown, ...names: string[]) => error instanceof Error && names.includes(error.name);
 
-/** Bad input, the guard's refusal (analysis/mri-guard.ts) included. */
-export const isUploadError = (error: unknown): error is UploadError => named(error, 'UploadError', 'NotBrainMriError');
+/** Bad input, the guards' refusals (analysis/mri-guard.ts, analysis/volume-guard.ts) included. */
+export const isUploadError = (error: unknown): error is UploadError => named(error, 'UploadError', 'NotBrainMriError', 'VolumeRefusedError');
 export const isServerBusyError = (error: unknown): error is ServerBusyError => named(error, 'ServerBusyError');
 export const isModelUnavailableError = (error: unknown): error is ModelUnavailableError => named(error, 'ModelUnavailableError');
 

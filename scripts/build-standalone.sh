@@ -16,6 +16,8 @@ cp -R public "$server/public"
 cp -R models "$server/models"
 # the inference worker, loaded by path at run time (lib/model/inference-thread.ts)
 mkdir -p "$server/lib/model" && cp lib/model/inference-worker.cjs "$server/lib/model/"
+# the PDF report's fonts, read by path at run time (lib/answers/volume-pdf.ts)
+mkdir -p "$server/lib/answers" && cp -R lib/answers/fonts "$server/lib/answers/"
 
 # The native addons must load from the folder alone (onnxruntime's binding links libonnxruntime.so beside it, sharp its
 # libvips): tried in a copy outside the repository, where no other node_modules can stand in for a missing file.

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import { analyseSlice } from '../lib/analysis/analyse-slice';
@@ -40,7 +41,7 @@ test('the document lists every route with the statuses it answers', () => {
   assert.deepEqual(statuses('/api/health', 'get'), ['200', '503']);
   assert.deepEqual(statuses('/api/openapi.json', 'get'), ['200']);
   assert.deepEqual(Object.keys(document.components.schemas).sort(),
-    ['Error', 'Guard', 'GuardedError', 'Health', 'SliceRefusal', 'SliceResult', 'SliceUpload', 'VolumeResult', 'VolumeUpload']);
+    ['Error', 'Guard', 'GuardedError', 'Health', 'SliceRefusal', 'SliceResult', 'SliceUpload', 'VolumeRefusal', 'VolumeResult', 'VolumeUpload']);
 });
 
 test('every answer object is closed and requires each of its properties; the forms carry the upload limits', () => {
@@ -91,10 +92,20 @@ test('the guard\'s 422 and the other errors validate, and a guarded body is not 
   const guarded = await refusal!.json();
   assert.equal(guarded.guard.overrulable, true);
   assert.equal(problems('/api/predict', 'post', 422, guarded), '');
-  assert.notEqual(problems('/api/volume', 'post', 422, guarded), '', 'the volume route has no guard');
+  assert.notEqual(problems('/api/volume', 'post', 422, guarded), '', 'a slice guard\'s body is not the volume guard\'s');
   assert.equal(problems('/api/predict', 'post', 422, await errorResponse(new UploadError('A sagittal slice.', 422)).json()), '');
   assert.equal(problems('/api/volume', 'post', 415, await errorResponse(new UploadError('Wrong type.', 415)).json()), '');
   assert.notEqual(problems('/api/volume', 'post', 415, { error: 'Wrong type.', status: 415 }), '');
+});
+
+test('the volume guard\'s 422 for a label map validates against the volume route, not the slice route', async () => {
+  const labels = new Uint8Array(readFileSync(path.join(process.cwd(), 'e2e', 'fixtures', 'brats-pat0001-labels.nii.gz')));
+  const refusal = await analyseVolume({ flair: labels }).then(() => null, errorResponse);
+  assert.equal(refusal?.status, 422);
+  const body = await refusal!.json();
+  assert.deepEqual([body.guard.refusedAs, body.guard.overrulable], ['label-map', false]);
+  assert.equal(problems('/api/volume', 'post', 422, body), '');
+  assert.notEqual(problems('/api/predict', 'post', 422, body), '');
 });
 
 test('a real volume answer and the health answer validate', async () => {
@@ -109,7 +120,7 @@ test('a real volume answer and the health answer validate', async () => {
     }
   }
   const flair = makeNifti({ dims: [nx, ny, nz], datatype: 'float32', values, pixdim: [2, 2, 5], gzip: true });
-  const body = await volumeApiBody(await analyseVolume({ flair }));
+  const body = await volumeApiBody(await analyseVolume({ flair }, { skipGuard: true }));
   assert.equal(body.source, 'nifti');
   assert.equal(problems('/api/volume', 'post', 200, body), '');
   assert.notEqual(problems('/api/volume', 'post', 200, { ...clone(body), shape: [64, 64] }), '', 'a shape of two sides');

@@ -8,36 +8,28 @@ import { readManifest } from '../lib/model/manifest';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { CSV_COLUMNS } from '../lib/cohort/analyse-scan';
+import { PATIENT_TAGS } from '../testkit/dicom-synthetic';
+import { bratsSeries } from '../testkit/dicom-fixtures';
 import { makeNifti } from '../testkit/nifti-synthetic';
-import { PATIENT_TAGS, seriesFromVolume } from '../testkit/dicom-synthetic';
 
-// The cohort command on a temporary folder: a picture, a NIfTI volume, a DICOM series with every patient tag filled,
+// The cohort command on a temporary folder: a picture, a real NIfTI volume and the same as a DICOM series with every patient tag filled,
 // and broken files; then stopped (a cut-off CSV) and resumed.
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FAKE = Object.fromEntries(Object.keys(PATIENT_TAGS).map((name) => [name, name === 'PatientBirthDate' ? '19010203' : `ZZCOHORT${name.toUpperCase()}`]));
 
-function syntheticHead(): { dims: [number, number, number]; values: Int16Array } {
-  const dims: [number, number, number] = [64, 64, 6];
-  const values = new Int16Array(64 * 64 * 6);
-  for (let k = 1; k < 5; k++) for (let j = 0; j < 64; j++) for (let i = 0; i < 64; i++) {
-    if (Math.hypot(i - 32, j - 32) < 26) values[i + j * 64 + k * 4096] = 100 + ((i * 7 + j * 3) % 20) + (Math.hypot(i - 26, j - 29) < 8 ? 200 : 0);
-  }
-  return { dims, values };
-}
-
-function makeFolder(): string {
+function makeFolder(series: Uint8Array[]): string {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'cohort-'));
   mkdirSync(path.join(folder, 'slices'));
   mkdirSync(path.join(folder, 'patient-a', 'flair'), { recursive: true });
   copyFileSync(path.join(root, 'e2e/fixtures/tumour-flair.png'), path.join(folder, 'slices', 'tumour, "quoted".png'));
   writeFileSync(path.join(folder, 'slices', 'broken.png'), 'this is not a picture');
   writeFileSync(path.join(folder, 'truncated.nii.gz'), makeNifti({ dims: [64, 64, 6], gzip: true }).subarray(0, 200));
-  const head = syntheticHead();
-  const affine = [[-3, 0, 0, 90], [0, -3, 0, 100], [0, 0, 4, -20], [0, 0, 0, 1]];
-  writeFileSync(path.join(folder, 'head.nii.gz'), makeNifti({ dims: head.dims, datatype: 'int16', values: head.values, pixdim: [3, 3, 4], sform: { code: 1, rows: affine.slice(0, 3) }, gzip: true }));
-  const series = seriesFromVolume({ ...head, affine }, { seriesNumber: 7, patient: FAKE });
+  // a real FLAIR volume, as NIfTI and as a DICOM series (the volume guard refuses made-up heads, as it should)
+  copyFileSync(path.join(root, 'e2e/fixtures/brats-pat0001-flair.nii.gz'), path.join(folder, 'head.nii.gz'));
   series.forEach((file, k) => writeFileSync(path.join(folder, 'patient-a', 'flair', `IM${k}`), file)); // no extension, as scanners write them
   writeFileSync(path.join(folder, 'notes.txt'), 'not a scan');
   return folder;
@@ -50,11 +42,11 @@ async function analyse(folder: string, out: string, masks?: string) {
 
 function rows(csv: string): string[][] {
   // the fixture's values hold no newlines; a quoted comma is the only quoting to undo
-  return csv.trim().split('\n').map((line) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].slice(0, 9).map((m) => m[1].replace(/^"|"$/g, '').replace(/""/g, '"')));
+  return csv.trim().split('\n').map((line) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].map((m) => m[1].replace(/^"|"$/g, '').replace(/""/g, '"')).slice(0, CSV_COLUMNS.length));
 }
 
 test('every scan gets one row, bad files become error rows, a stopped run resumes without repeating a scan', { timeout: 240_000 }, async () => {
-  const folder = makeFolder();
+  const folder = makeFolder(await bratsSeries({ seriesNumber: 7, patient: FAKE }));
   const out = path.join(folder, '..', `${path.basename(folder)}.csv`);
   const masks = `${folder}-masks`;
   const first = await analyse(folder, out, masks);
@@ -62,20 +54,22 @@ test('every scan gets one row, bad files become error rows, a stopped run resume
   assert.match(first.stderr, /Analysed 5 scans \(2 with errors\) in [\d.]+ s: [\d.]+ scans per minute/);
   const csv = readFileSync(out, 'utf8');
   const [header, ...body] = rows(csv);
-  assert.deepEqual(header, ['file', 'kind', 'label', 'probability', 'tumour_ml', 'tumour_px', 'slices_with_tumour', 'model_version', 'error']);
-  const byFile = Object.fromEntries(body.map((row) => [row[0], row]));
+  assert.deepEqual(header, [...CSV_COLUMNS]);
+  const byFile = Object.fromEntries(body.map((row) => [row[0], Object.fromEntries(header.map((column, i) => [column, row[i]]))]));
   assert.deepEqual(Object.keys(byFile).sort(), ['head.nii.gz', 'patient-a/flair/#series-7', 'slices/broken.png', 'slices/tumour, "quoted".png', 'truncated.nii.gz']);
 
   const picture = byFile['slices/tumour, "quoted".png'];
-  assert.deepEqual([picture[1], picture[2], picture[7], picture[8]], ['image', 'Tumor', readManifest().model.version, '']);
-  assert.ok(Number(picture[5]) > 1000);
+  assert.deepEqual([picture.kind, picture.label, picture.model_version, picture.error, picture.guard], ['image', 'Tumor', readManifest().model.version, '', 'axial-flair']);
+  assert.ok(Number(picture.tumour_px) > 1000);
+  assert.equal(picture.sha256, createHash('sha256').update(readFileSync(path.join(folder, 'slices', 'tumour, "quoted".png'))).digest('hex'));
   const nifti = byFile['head.nii.gz'], dicom = byFile['patient-a/flair/#series-7'];
-  assert.equal(nifti[1], 'nifti');
-  assert.equal(dicom[1], 'dicom-series');
-  // the same head as NIfTI and as a DICOM series: the same answer
-  assert.deepEqual(dicom.slice(2, 7), nifti.slice(2, 7));
-  assert.match(byFile['slices/broken.png'][8], /not an image we can read/);
-  assert.match(byFile['truncated.nii.gz'][8], /damaged or cut-off \.gz file|cut off/);
+  assert.deepEqual([nifti.kind, dicom.kind], ['nifti', 'dicom-series']);
+  // the same head as NIfTI and as a DICOM series (stored as int16): the same answer, the same report
+  for (const row of [nifti, dicom]) assert.deepEqual([row.label, row.guard, row.warning, row.error, row.lesions, row.multifocal], ['Tumor', 'axial-flair', '', '', '1', 'false']);
+  assert.ok(Math.abs(Number(dicom.tumour_ml) / Number(nifti.tumour_ml) - 1) < 0.01, `${dicom.tumour_ml} against ${nifti.tumour_ml} mL`);
+  assert.ok(Math.abs(Number(dicom.left_share) - Number(nifti.left_share)) < 0.01 && Number(nifti.sum_of_products_mm2) > 0);
+  assert.match(byFile['slices/broken.png'].error, /not an image we can read/);
+  assert.match(byFile['truncated.nii.gz'].error, /damaged or cut-off \.gz file|cut off/);
 
   // patient tags never reach the results or the masks
   const maskFile = path.join(masks, 'patient-a', 'flair', 'series-7-tumour-mask.nii.gz');

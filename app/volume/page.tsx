@@ -9,12 +9,14 @@ export const dynamic = 'force-dynamic';
 export default function VolumePage() {
   return (
     <div className="space-y-6">
-      <div>
+      <div className="page-intro">
         <h1 className="text-2xl font-semibold">Analyse an MRI volume</h1>
         <p className="mt-1 max-w-3xl text-sm text-slate-600">
           Upload a 3D FLAIR volume in NIfTI format (.nii or .nii.gz) or as a DICOM series (all its files, or one .zip), and a T1c
           volume on the same grid if you have one. The server cuts it into axial slices, finds the tumour on each, and measures
-          it in millilitres. You can download the predicted mask as NIfTI. Nothing you upload is stored.
+          it in millilitres, lesion by lesion, with the RANO bidimensional measure. Add an earlier scan of the same patient for
+          the change since then. You can download the report as a PDF and the predicted mask as NIfTI. Nothing you upload is
+          stored.
         </p>
         <DicomPrivacyNote />
       </div>

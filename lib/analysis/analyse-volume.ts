@@ -13,8 +13,11 @@ import { maskOnSlice, planeToBox } from '../volume/resample';
 import type { ScalarVolume, VolumeGeometry } from '../volume/scalar-volume';
 import { sliceGrid, type SliceGrid } from '../volume/slices';
 import { TumourMask } from '../volume/tumour-mask';
+import { addHeadSlice, emptyHeadSummary, type HeadSummary } from '../report/head';
+import { buildVolumeReport, type VolumeReport } from '../report/report';
 import { tumourDrawing } from './decision';
 import { withTumourModel } from './model-turn';
+import { judgeVolume, type VolumeGuardReport } from './volume-guard';
 import type { Reservation } from '../runtime/memory-budget';
 import { inferenceGate } from '../runtime/inference-gate';
 
@@ -53,7 +56,25 @@ export interface VolumeAnalysis {
   flairSlice: (index: number) => Uint8Array;
   thresholds: { slice: number; mask: number };
   model: { name: string; version: string };
-  timingsMs: { read: number; preprocess: number; inference: number; postprocess: number; total: number };
+  /** What the volume guard made of the FLAIR volume; its warning is the answer's. */
+  guard: VolumeGuardReport;
+  /** Lesions, sides and the RANO measure of the predicted mask. */
+  report: VolumeReport;
+  /** The head, slice by slice, as the report saw it (for a report of another mask on the same grid). */
+  head: HeadSummary;
+  timingsMs: { read: number; guard: number; preprocess: number; inference: number; postprocess: number; report: number; total: number };
+}
+
+export interface VolumeOptions {
+  memory?: Reservation;
+  /** The caller hands the uploaded bytes over; a DICOM series may be stacked inside them (no second copy). */
+  consumeUpload?: boolean;
+  /** Analyse a volume the guard takes for something other than an MRI (a person or program overruled it). */
+  force?: boolean;
+  /** For the app's own synthetic volumes (the warm-up, tests) only: never set from a request. */
+  skipGuard?: boolean;
+  /** How messages name the scan when it is not the FLAIR volume being measured (the earlier scan of a follow-up). */
+  label?: string;
 }
 
 function checkSameGrid(flair: ScalarVolume, t1c: ScalarVolume): void {
@@ -123,8 +144,8 @@ function volumeScales(flair: Float64Array, t1c: Float64Array | undefined, rule: 
 const asFiles = (field: Uint8Array | Uint8Array[]) => (Array.isArray(field) ? field : [field]);
 
 /** Uploads -> volumes, with the memory they and the mask will take admitted from their headers before unpacking. */
-async function readVolumes(upload: VolumeUpload, memory?: Reservation, consume = false): Promise<{ flair: ScalarVolume; t1c?: ScalarVolume; series: DicomSeriesInfo | null }> {
-  const flair = await openVolume(asFiles(upload.flair), 'The FLAIR volume', memory, consume);
+async function readVolumes(upload: VolumeUpload, label: string, memory?: Reservation, consume = false): Promise<{ flair: ScalarVolume; t1c?: ScalarVolume; series: DicomSeriesInfo | null }> {
+  const flair = await openVolume(asFiles(upload.flair), label, memory, consume);
   const t1c = upload.t1c ? await openVolume(asFiles(upload.t1c), 'The T1c volume', memory, consume) : undefined;
   const voxels = flair.dims[0] * flair.dims[1] * flair.dims[2];
   // the tumour mask: a byte a voxel of the slices with tumour, at most about a third of them
@@ -133,24 +154,27 @@ async function readVolumes(upload: VolumeUpload, memory?: Reservation, consume =
 }
 
 /** NIfTI or DICOM upload -> axial slices along the superior-inferior axis -> model, a slice a run -> tumour mask and volume. */
-/** `consumeUpload`: the caller hands the uploaded bytes over; a DICOM series may be stacked inside them (no second copy). */
-export async function analyseVolume(upload: VolumeUpload, options: { memory?: Reservation; consumeUpload?: boolean } = {}): Promise<VolumeAnalysis> {
+export async function analyseVolume(upload: VolumeUpload, options: VolumeOptions = {}): Promise<VolumeAnalysis> {
   return withTumourModel(async (model, started) => {
-    const volumes = await readVolumes(upload, options.memory, options.consumeUpload);
+    const label = options.label ?? 'The FLAIR volume';
+    const volumes = await readVolumes(upload, label, options.memory, options.consumeUpload);
     const flairVolume = volumes.flair, t1cVolume = volumes.t1c;
     if (t1cVolume) checkSameGrid(flairVolume, t1cVolume);
     const axes = chooseSliceAxes(flairVolume.affine);
     const grid = sliceGrid(flairVolume.dims, flairVolume.spacingMm, axes);
     if (grid.width < MIN_IMAGE_SIDE || grid.height < MIN_IMAGE_SIDE) {
-      throw new UploadError(`The FLAIR volume's axial slices are ${grid.width}×${grid.height} voxels, too small to analyse (at least ${MIN_IMAGE_SIDE}×${MIN_IMAGE_SIDE}).`, 422);
+      throw new UploadError(`${label}'s axial slices are ${grid.width}×${grid.height} voxels, too small to analyse (at least ${MIN_IMAGE_SIDE}×${MIN_IMAGE_SIDE}).`, 422);
     }
     const read = performance.now();
 
     const flairWindow = await findIntensityWindow(flairVolume);
+    // before any measurement: a label map, a CT or no head is refused, another sequence is answered with a warning
+    const guard = await judgeVolume(flairVolume, grid, flairWindow, { force: options.force, skipGuard: options.skipGuard, label: options.label });
     const flair = sliceReader(flairVolume, flairWindow, grid);
     const t1cWindow = t1cVolume ? await findIntensityWindow(t1cVolume) : undefined;
     const t1c = t1cVolume && t1cWindow ? sliceReader(t1cVolume, t1cWindow, grid) : undefined;
-    const survey = await surveyVolume(flairVolume, flairWindow, grid);
+    const head = emptyHeadSummary(grid.count);
+    const survey = await surveyVolume(flairVolume, flairWindow, grid, (index, pixels) => addHeadSlice(head, index, pixels, grid.width));
     const t1cHistogram = t1cVolume && t1cWindow ? (await surveyVolume(t1cVolume, t1cWindow, grid)).histogram : undefined;
     const { normalisation, thresholds } = model.manifest;
     // the letterbox keeps the slice's shape in millimetres, so anisotropic pixels are not squashed
@@ -161,7 +185,7 @@ export async function analyseVolume(upload: VolumeUpload, options: { memory?: Re
       index, headAreaPx, analysed: headAreaPx >= normalisation.minForegroundPixels, probability: 0, tumourAreaPx: 0,
     }));
     if (!slices.some((s) => s.analysed)) {
-      throw new UploadError('The FLAIR volume is blank: no slice has enough voxels that differ from the background to analyse.', 422);
+      throw new UploadError(`${label} is blank: no slice has enough voxels that differ from the background to analyse.`, 422);
     }
     // One slice a session.run: about as fast per slice as two, and onnxruntime's arena, which keeps its largest run's
     // activations, stays smaller for the rest of the process (docs/performance.md).
@@ -169,7 +193,7 @@ export async function analyseVolume(upload: VolumeUpload, options: { memory?: Re
 
     const mask = new TumourMask(grid);
     let inferenceMs = 0, postprocessMs = 0;
-    let preprocessMs = performance.now() - read;
+    let preprocessMs = performance.now() - read - guard.ms;
     const timed = <T>(work: () => T): [T, number] => {
       const from = performance.now();
       return [work(), performance.now() - from];
@@ -207,9 +231,11 @@ export async function analyseVolume(upload: VolumeUpload, options: { memory?: Re
     // the grid alone, never the voxels: an answer must not keep the upload's memory
     const { dims, spacingMm, affine, affineSource, datatype, niftiHeader } = flairVolume;
     const voxelMl = (spacingMm[0] * spacingMm[1] * spacingMm[2]) / 1000;
+    const geometry = { dims, spacingMm, affine, affineSource, datatype, niftiHeader };
+    const [report, reportMs] = timed(() => buildVolumeReport(mask, geometry, head));
     const finished = performance.now();
     return {
-      geometry: { dims, spacingMm, affine, affineSource, datatype, niftiHeader },
+      geometry,
       series: volumes.series,
       axes,
       axisDescription: describeSliceAxis(axes),
@@ -223,7 +249,13 @@ export async function analyseVolume(upload: VolumeUpload, options: { memory?: Re
       flairSlice: (index) => flair(index, new Uint8Array(grid.width * grid.height)),
       thresholds: { slice: thresholds.slice, mask: thresholds.mask },
       model: { name: model.manifest.model.name, version: model.manifest.model.version },
-      timingsMs: { read: read - started, preprocess: preprocessMs, inference: inferenceMs, postprocess: postprocessMs, total: finished - started },
+      guard,
+      report,
+      head,
+      timingsMs: {
+        read: read - started, guard: guard.ms, preprocess: preprocessMs, inference: inferenceMs, postprocess: postprocessMs, report: reportMs,
+        total: finished - started,
+      },
     };
   });
 }

@@ -31,7 +31,7 @@ export async function warmUp(): Promise<void> {
     // The same picture as a volume of one slice, written by the mask writer (a uint8 .nii.gz of any bytes). One slice, so
     // the model runs it alone: a first run of two slices at once grew onnxruntime's memory for good (docs/performance.md).
     const identity = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
-    await analyseVolume({ flair: new Uint8Array(await writeNiftiMask({ dims: [256, 256, 1], spacingMm: [1, 1, 1], affine: identity }, slice)) });
+    await analyseVolume({ flair: new Uint8Array(await writeNiftiMask({ dims: [256, 256, 1], spacingMm: [1, 1, 1], affine: identity }, slice)) }, { skipGuard: true });
     console.log(`Ready: models loaded and both analysis paths run once in ${Math.round(performance.now() - started)} ms.`);
   } catch (error) {
     console.error(`Warm-up failed (the first requests will load what they need): ${(error as Error).message}`);

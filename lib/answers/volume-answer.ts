@@ -4,6 +4,10 @@ import { overlayRgba } from '../imaging/overlay';
 import { encodeGreyJpeg, encodePng } from '../imaging/raster';
 import type { SliceFinding, VolumeAnalysis } from '../analysis/analyse-volume';
 import type { VolumeGeometry } from '../volume/scalar-volume';
+import { volumeGuardBody } from './guard-answer';
+import { keyPictures, type KeyPicture } from './key-pictures';
+import type { FollowUpAnswer, ReportAnswer } from './report-schema';
+import { followUpBody, reportBody } from './report-answer';
 import type { VolumeAnswer } from './volume-schema';
 
 // The volume analysis as the API sends it (its shape is volume-schema.ts) and as the result page shows it.
@@ -29,7 +33,8 @@ function axisBody(analysis: VolumeAnalysis): VolumeAnswer['axis'] {
   };
 }
 
-export async function volumeApiBody(analysis: VolumeAnalysis): Promise<VolumeAnswer> {
+/** `baseline`: the earlier scan of the same patient, when one was sent, for the follow-up. */
+export async function volumeApiBody(analysis: VolumeAnalysis, baseline: VolumeAnalysis | null = null): Promise<VolumeAnswer> {
   return {
     tumourVolumeMl: analysis.tumourVolumeMl,
     tumourSlices: analysis.tumourSlices,
@@ -47,8 +52,18 @@ export async function volumeApiBody(analysis: VolumeAnalysis): Promise<VolumeAns
     thresholds: analysis.thresholds,
     maskNiftiBase64: (await maskNiftiGz(analysis)).toString('base64'),
     model: analysis.model,
+    guard: volumeGuardBody(analysis.guard),
+    warning: analysis.guard.warning,
+    report: reportBody(analysis.report),
+    followUp: followUpBody(analysis, baseline),
     timingsMs: analysis.timingsMs,
   };
+}
+
+/** The key pictures through the largest lesion's centre, or none. */
+export function lesionPictures(analysis: VolumeAnalysis): Promise<KeyPicture[]> {
+  const centre = analysis.report.largestLesionCentre;
+  return centre ? keyPictures(analysis, centre) : Promise.resolve([]);
 }
 
 interface SliceFrame {
@@ -85,6 +100,14 @@ export interface VolumeView {
   frameHeight: number;
   download: { href: string; fileName: string; kilobytes: number };
   model: { name: string; version: string };
+  /** The volume guard's warning (another sequence, or a forced volume), or null; and what it saw, in a sentence. */
+  warning: string | null;
+  guardReason: string;
+  guardVersion: string;
+  report: ReportAnswer;
+  /** Axial, coronal and sagittal pictures through the largest lesion's centre; none when there is no lesion. */
+  keyPictures: Array<Omit<KeyPicture, 'png'> & { src: string }>;
+  followUp: FollowUpAnswer | null;
   totalSeconds: number;
   inferenceSeconds: number;
 }
@@ -124,7 +147,7 @@ function maskFileName(uploadName?: string, series?: VolumeAnalysis['series']): s
   return `${stem || 'volume'}-tumour-mask.nii.gz`;
 }
 
-export async function volumeView(analysis: VolumeAnalysis, options: { uploadName?: string } = {}): Promise<VolumeView> {
+export async function volumeView(analysis: VolumeAnalysis, options: { uploadName?: string; baseline?: VolumeAnalysis | null } = {}): Promise<VolumeView> {
   const analysed = analysedSlices(analysis);
   const startIndex = startSlice(analysed);
   const frameStep = Math.max(1, Math.ceil(analysed.length / MAX_FRAMES));
@@ -152,6 +175,12 @@ export async function volumeView(analysis: VolumeAnalysis, options: { uploadName
     frameHeight: Math.round(FRAME_DISPLAY_WIDTH * aspect),
     download: { href: `data:application/gzip;base64,${mask.toString('base64')}`, fileName: maskFileName(options.uploadName, analysis.series), kilobytes: Math.ceil(mask.length / 1024) },
     model: analysis.model,
+    warning: analysis.guard.warning,
+    guardReason: analysis.guard.reason,
+    guardVersion: analysis.guard.model.version,
+    report: reportBody(analysis.report),
+    keyPictures: (await lesionPictures(analysis)).map(({ png, ...picture }) => ({ ...picture, src: `data:image/png;base64,${png.toString('base64')}` })),
+    followUp: followUpBody(analysis, options.baseline ?? null),
     totalSeconds: analysis.timingsMs.total / 1000,
     inferenceSeconds: analysis.timingsMs.inference / 1000,
   };

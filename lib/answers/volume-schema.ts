@@ -2,12 +2,14 @@ import { z } from 'zod';
 import type { VolumeAnalysis } from '../analysis/analyse-volume';
 import { axisNames } from '../volume/axes';
 import type { GeometrySource, VoxelType } from '../volume/scalar-volume';
+import { volumeGuardAnswer } from './guard-schema';
+import { followUpAnswer, reportAnswer } from './report-schema';
 import { base64, count, modelAnswer, probability } from './schema-parts';
 
 // The volume answer of POST /api/volume; enums are checked against the domain's types as in slice-schema.ts.
 
 const affineSources = ['sform', 'qform', 'pixdim', 'dicom'] as const satisfies readonly GeometrySource[];
-const voxelTypes = ['uint8', 'int16', 'uint16', 'float32', 'float64'] as const satisfies readonly VoxelType[];
+const voxelTypes = ['uint8', 'int16', 'uint16', 'int32', 'float32', 'float64'] as const satisfies readonly VoxelType[];
 const modalities = ['FLAIR', 'FLAIR + T1c'] as const satisfies readonly VolumeAnalysis['modalities'][];
 
 export const volumeAnswer = z.strictObject({
@@ -33,7 +35,13 @@ export const volumeAnswer = z.strictObject({
   thresholds: z.strictObject({ slice: probability, mask: probability }),
   maskNiftiBase64: base64('the mask as .nii.gz, uint8 0/1 on the input grid and affine'),
   model: modelAnswer,
-  timingsMs: z.strictObject({ read: z.number(), preprocess: z.number(), inference: z.number(), postprocess: z.number(), total: z.number() }),
+  guard: volumeGuardAnswer,
+  warning: z.string().nullable().describe('the model was not made for this volume (another sequence, or a forced one), or null'),
+  report: reportAnswer,
+  followUp: followUpAnswer.nullable().describe('the comparison with the earlier scan sent as baseline; null without one'),
+  timingsMs: z.strictObject({
+    read: z.number(), guard: z.number(), preprocess: z.number(), inference: z.number(), postprocess: z.number(), report: z.number(), total: z.number(),
+  }),
 });
 
 export type VolumeAnswer = z.infer<typeof volumeAnswer>;

@@ -25,10 +25,11 @@ export interface NiftiHeader {
   bytes: Uint8Array;
 }
 
-const datatypes: Record<number, VoxelType> = { 2: 'uint8', 4: 'int16', 512: 'uint16', 16: 'float32', 64: 'float64' };
+// int32 is read for masks and label maps, which tools often write so: the volume guard then refuses them by name
+const datatypes: Record<number, VoxelType> = { 2: 'uint8', 4: 'int16', 512: 'uint16', 8: 'int32', 16: 'float32', 64: 'float64' };
 
 const unsupportedDatatypes: Record<number, string> = {
-  1: 'single bits', 8: 'int32', 32: 'complex numbers', 128: 'RGB colour', 256: 'int8', 768: 'uint32',
+  1: 'single bits', 32: 'complex numbers', 128: 'RGB colour', 256: 'int8', 768: 'uint32',
   1024: 'int64', 1280: 'uint64', 1536: 'float128', 1792: 'complex numbers', 2048: 'complex numbers', 2304: 'RGBA colour',
 };
 
@@ -69,7 +70,7 @@ function checkDatatype(view: DataView, le: boolean, label: string): VoxelType {
   const code = view.getInt16(70, le);
   const type = datatypes[code];
   if (!type) {
-    throw new UploadError(`${label} stores its voxels as ${unsupportedDatatypes[code] ?? `code ${code}`}; supported are uint8, int16, uint16, float32 and float64.`, 415);
+    throw new UploadError(`${label} stores its voxels as ${unsupportedDatatypes[code] ?? `code ${code}`}; supported are uint8, int16, uint16, int32, float32 and float64.`, 415);
   }
   const bits = view.getInt16(72, le);
   if (bits !== bytesPerVoxel[type] * 8) throw new UploadError(`${label} has a damaged header: datatype ${type} but ${bits} bits per voxel.`, 400);

@@ -170,7 +170,9 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
     const bytes = range ? range.sink.bytes().subarray(range.start, range.end) : new Uint8Array(0);
     return { size: bytes.length, read: async () => bytes };
   };
-  for (const [name, list] of Object.entries(files)) {
+  for (const [name, parts] of Object.entries(files)) {
+    // a form posted without JavaScript sends a file input with no file chosen as an empty part with an empty file name
+    const list = parts?.filter((file) => file.originalFilename || uploaded(file).size > 0);
     if (!list?.length) continue;
     if (limits.multiFileFields?.includes(name)) {
       result.fileLists[name] = list.map(uploaded);

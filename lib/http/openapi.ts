@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ReadingChoice } from '../analysis/readings';
-import { errorAnswer, guardedErrorAnswer } from '../answers/error-schema';
+import { errorAnswer, guardedErrorAnswer, volumeGuardedErrorAnswer } from '../answers/error-schema';
 import { guardAnswer } from '../answers/guard-schema';
 import { healthAnswer } from '../answers/health-schema';
 import { sliceAnswer } from '../answers/slice-schema';
@@ -36,6 +36,9 @@ const volumeForm = z.strictObject({
   flair: z.union([upload, z.array(upload).min(1).max(MAX_DICOM_FILES)])
     .describe('one NIfTI-1 file (.nii or .nii.gz), the files of one DICOM series, or one .zip of them'),
   t1c: upload.optional().describe('a NIfTI on the same grid'),
+  baseline: z.union([upload, z.array(upload).min(1).max(MAX_DICOM_FILES)]).optional()
+    .describe('an earlier scan of the same patient, like flair: the answer adds followUp'),
+  force: forceFlag.optional().describe('true: analyse a volume the guard flags as not MRI (as ?force=true)'),
 }).describe(`at most ${MAX_VOLUME_UPLOAD_BYTES} bytes in all`);
 
 // Every answer and form is a component; Guard and GuardedError are named once, so SliceResult and SliceRefusal refer to them.
@@ -45,6 +48,7 @@ const refs = {
   guard: component(guardAnswer, 'Guard'),
   error: component(errorAnswer, 'Error'),
   guardedError: component(guardedErrorAnswer, 'GuardedError'),
+  volumeRefusal: component(z.union([volumeGuardedErrorAnswer, errorAnswer]), 'VolumeRefusal'),
   health: component(healthAnswer, 'Health'),
   sliceRefusal: component(z.union([guardedErrorAnswer, errorAnswer]), 'SliceRefusal'),
   sliceUpload: component(sliceForm, 'SliceUpload'),
@@ -94,8 +98,19 @@ export const openApiDocument = {
     '/api/volume': {
       post: {
         summary: 'Analyse a FLAIR volume: one NIfTI file, the files of one DICOM series, or one .zip of them',
+        parameters: [
+          { name: 'force', in: 'query', required: false, schema: inlineSchema(forceFlag), description: 'analyse a volume the guard flags as not MRI' },
+          { name: 'format', in: 'query', required: false, schema: inlineSchema(z.enum(['json', 'pdf'])), description: 'pdf: the report as a PDF of at most two A4 pages instead of JSON' },
+        ],
         requestBody: form(refs.volumeUpload),
-        responses: { 200: json(refs.volumeResult, 'the answer'), ...errors([400, 403, 408, 413, 415, 422, 503]) },
+        responses: {
+          200: {
+            description: 'the answer: JSON, or with format=pdf the report as a PDF (an attachment)',
+            content: { 'application/json': { schema: refs.volumeResult }, 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } },
+          },
+          422: json(refs.volumeRefusal, 'not something this tool can analyse: the volume guard refuses a label map, a mask, a CT or no head (guard.overrulable false), and flags what does not look like an MRI (guard.overrulable: send again with force=true)'),
+          ...errors([400, 403, 408, 413, 415, 503]),
+        },
       },
     },
     '/api/health': { get: { summary: 'Ready once the models are loaded', responses: { 200: json(refs.health, 'ready'), 503: json(refs.error, 'the models cannot be loaded') } } },

@@ -28,3 +28,13 @@ export function overlayRgba(mask: Uint8Array, width: number, height: number): Ui
   }
   return rgba;
 }
+
+/** RGB: the grey picture with the tumour blended in red (for pictures that have no separate overlay layer, as in a PDF). */
+export function blendTumour(grey: Uint8Array, tumour: Uint8Array): Uint8Array {
+  const red = [239, 68, 68], opacity = 0.45;
+  const rgb = new Uint8Array(grey.length * 3);
+  for (let i = 0; i < grey.length; i++) {
+    for (let c = 0; c < 3; c++) rgb[i * 3 + c] = tumour[i] ? Math.round(grey[i] * (1 - opacity) + red[c] * opacity) : grey[i];
+  }
+  return rgb;
+}

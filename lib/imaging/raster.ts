@@ -38,6 +38,11 @@ export async function encodePng(pixels: Uint8Array, info: RawInfo): Promise<Buff
   return (info.channels === 1 ? image.toColourspace('b-w') : image).png({ compressionLevel: 6 }).toBuffer();
 }
 
+/** Pixels resized (linear) to another size, as a PNG. */
+export async function resizedPng(pixels: Uint8Array, info: RawInfo, toWidth: number, toHeight: number): Promise<Buffer> {
+  return raw(pixels, info).resize(toWidth, toHeight, { fit: 'fill', kernel: 'linear' }).png({ compressionLevel: 6 }).toBuffer();
+}
+
 /** A copy of the upload for the page, at most maxSide pixels a side. */
 export async function displayPng(pixels: Uint8Array, info: RawInfo, maxSide: number): Promise<{ png: Buffer; width: number; height: number }> {
   const scale = Math.min(1, maxSide / Math.max(info.width, info.height));

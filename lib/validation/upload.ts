@@ -3,6 +3,7 @@ import type { SliceUpload } from '../analysis/analyse-slice';
 import { tooManyFiles, UploadError, type UploadErrorStatus } from '../errors';
 import { megabytes } from '../format';
 import { MAX_DICOM_FILES, MAX_SLICE_UPLOAD_BYTES, MAX_VOLUME_UPLOAD_BYTES } from '../limits';
+import type { VolumeUploads } from '../analysis/analyse-scans';
 
 // One validation for the form and the API: the same rules, the same messages.
 
@@ -28,15 +29,19 @@ function totalSizeWithin(limit: number, what: string) {
   };
 }
 
+// a ticked checkbox sends "on"; a program sends force=true
+const forceFlag = z.enum(['true', 'on', '1', 'false', 'off', '0', ''], { message: 'force must be true or false.' }).optional()
+  .transform((value) => value === 'true' || value === 'on' || value === '1');
+
+const seriesFiles = z.array(uploadedFile).max(MAX_DICOM_FILES, { message: `Send at most ${MAX_DICOM_FILES.toLocaleString('en')} files (one series).` });
+
 const sliceSchema = z
   .object({
     flair: uploadedFile.optional(),
     t1: uploadedFile.optional(),
     t1c: uploadedFile.optional(),
     reading: z.enum(['auto', 'grayscale', 'layered'], { message: 'Choose how to read the colour channels.' }).default('auto'),
-    // a ticked checkbox sends "on"; a program sends force=true
-    force: z.enum(['true', 'on', '1', 'false', 'off', '0', ''], { message: 'force must be true or false.' }).optional()
-      .transform((value) => value === 'true' || value === 'on' || value === '1'),
+    force: forceFlag,
   })
   .superRefine((value, ctx) => {
     requireFile(value.flair, 'Choose a FLAIR image to analyse.', ctx);
@@ -45,13 +50,15 @@ const sliceSchema = z
 
 const volumeSchema = z
   .object({
-    // one NIfTI file, the files of one DICOM series, or one .zip of them
-    flair: z.array(uploadedFile).max(MAX_DICOM_FILES, { message: `Send at most ${MAX_DICOM_FILES.toLocaleString('en')} files (one series).` }).optional(),
+    // one NIfTI file, the files of one DICOM series, or one .zip of them; the same for an earlier scan (baseline)
+    flair: seriesFiles.optional(),
     t1c: uploadedFile.optional(),
+    baseline: seriesFiles.optional(),
+    force: forceFlag,
   })
   .superRefine((value, ctx) => {
     requireFile(value.flair, 'Choose a FLAIR volume to analyse: a .nii or .nii.gz file, or the .dcm files (or a .zip) of a DICOM series.', ctx);
-    totalSizeWithin(MAX_VOLUME_UPLOAD_BYTES, 'upload')({ flair: value.flair, t1c: value.t1c }, ctx);
+    totalSizeWithin(MAX_VOLUME_UPLOAD_BYTES, 'upload')({ flair: value.flair, t1c: value.t1c, baseline: value.baseline }, ctx);
   });
 
 function firstProblem(error: z.ZodError): UploadError {
@@ -79,13 +86,20 @@ export interface VolumeFields {
   /** One file, or the files of a DICOM series. */
   flair?: UploadedFile | UploadedFile[];
   t1c?: UploadedFile;
+  /** An earlier scan of the same patient, like flair. */
+  baseline?: UploadedFile | UploadedFile[];
+  force?: string;
 }
 
-export async function parseVolumeUpload(fields: VolumeFields): Promise<{ flair: Uint8Array[]; t1c?: Uint8Array }> {
-  const flair = fields.flair === undefined || Array.isArray(fields.flair) ? fields.flair : [fields.flair];
-  const parsed = volumeSchema.safeParse({ ...fields, flair });
+const asList = (field: UploadedFile | UploadedFile[] | undefined) => (field === undefined || Array.isArray(field) ? field : [field]);
+const readAll = (files: UploadedFile[]) => Promise.all(files.map((file) => file.read()));
+
+export async function parseVolumeUpload(fields: VolumeFields): Promise<VolumeUploads> {
+  const baseline = asList(fields.baseline);
+  const parsed = volumeSchema.safeParse({ ...fields, flair: asList(fields.flair), baseline: baseline?.length ? baseline : undefined });
   if (!parsed.success) throw firstProblem(parsed.error);
-  return { flair: await Promise.all(parsed.data.flair!.map((file) => file.read())), t1c: await parsed.data.t1c?.read() };
+  const { flair, t1c, force } = parsed.data;
+  return { flair: await readAll(flair!), t1c: await t1c?.read(), baseline: parsed.data.baseline && (await readAll(parsed.data.baseline)), force };
 }
 
 /** Every file of a form field that takes several (the files of a DICOM series); an empty file input gives none. */

@@ -165,7 +165,8 @@ export interface VolumeSurvey {
 }
 
 /** One pass over every slice: how much head each holds and the volume's 8-bit histogram. */
-export async function surveyVolume(volume: ScalarVolume, window: IntensityWindow, grid: SliceGrid): Promise<VolumeSurvey> {
+/** `onHead` sees each slice's 0/1 head pixels as they are read (the report's head summary), so no slice is read twice. */
+export async function surveyVolume(volume: ScalarVolume, window: IntensityWindow, grid: SliceGrid, onHead?: (index: number, head: Uint8Array) => void): Promise<VolumeSurvey> {
   const read = sliceReader(volume, window, grid);
   const pixels = new Uint8Array(grid.width * grid.height), head = new Uint8Array(pixels.length);
   const histogram = new Float64Array(256);
@@ -178,6 +179,7 @@ export async function surveyVolume(volume: ScalarVolume, window: IntensityWindow
       histogram[pixels[i]]++;
     }
     headAreas.push(area);
+    onHead?.(index, head);
     await new Promise((resolve) => setImmediate(resolve)); // let other requests in after every slice
   }
   return { headAreas, histogram };

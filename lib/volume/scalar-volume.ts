@@ -1,7 +1,7 @@
 // A 3D scan as every volume reader delivers it: the stored voxels in native byte order, never a float copy of the whole.
 
-export type VoxelType = 'uint8' | 'int16' | 'uint16' | 'float32' | 'float64';
-export type StoredVoxels = Uint8Array | Int16Array | Uint16Array | Float32Array | Float64Array;
+export type VoxelType = 'uint8' | 'int16' | 'uint16' | 'int32' | 'float32' | 'float64';
+export type StoredVoxels = Uint8Array | Int16Array | Uint16Array | Int32Array | Float32Array | Float64Array;
 export type Affine = number[][];
 export type GeometrySource = 'sform' | 'qform' | 'pixdim' | 'dicom';
 
@@ -10,7 +10,7 @@ export interface PlaneScaling {
   intercepts: Float64Array;
 }
 
-export const bytesPerVoxel: Record<VoxelType, number> = { uint8: 1, int16: 2, uint16: 2, float32: 4, float64: 8 };
+export const bytesPerVoxel: Record<VoxelType, number> = { uint8: 1, int16: 2, uint16: 2, int32: 4, float32: 4, float64: 8 };
 
 /** Where a scan's voxels lie and what type they are: what answers about a volume and its mask keep of it. */
 export interface VolumeGeometry {
@@ -40,6 +40,7 @@ export function storedView(type: VoxelType, buffer: ArrayBuffer, byteOffset: num
     case 'uint8': return new Uint8Array(buffer, byteOffset, count);
     case 'int16': return new Int16Array(buffer, byteOffset, count);
     case 'uint16': return new Uint16Array(buffer, byteOffset, count);
+    case 'int32': return new Int32Array(buffer, byteOffset, count);
     case 'float32': return new Float32Array(buffer, byteOffset, count);
     case 'float64': return new Float64Array(buffer, byteOffset, count);
   }

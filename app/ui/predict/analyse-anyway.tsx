@@ -2,11 +2,14 @@
 
 import { useEffect, useState } from 'react';
 
+const SLICE_CONFIRMATION = 'Analyse anyway: I have checked that this is a brain MRI slice. Choose the file again and press “Analyse slice”; uploads are not kept.';
+
 /**
- * Shown when the guard flags a picture. Without JavaScript the upload is not kept, so the ticked box goes with the form
- * and the person chooses the file again; with JavaScript the button sends the same files again with force=true.
+ * Shown when the guard flags a picture or a volume. Without JavaScript the upload is not kept, so the ticked box goes
+ * with the form and the person chooses the file again; with JavaScript the button sends the same files again with
+ * force=true. `confirmation`: the ticked box's words, for what was flagged.
  */
-export default function AnalyseAnyway({ message, onAnalyseAnyway }: { message: string; onAnalyseAnyway: (() => void) | null }) {
+export default function AnalyseAnyway({ message, onAnalyseAnyway, confirmation = SLICE_CONFIRMATION }: { message: string; onAnalyseAnyway: (() => void) | null; confirmation?: string }) {
   const [scripted, setScripted] = useState(false);
   useEffect(() => setScripted(true), []);
   return (
@@ -22,7 +25,7 @@ export default function AnalyseAnyway({ message, onAnalyseAnyway }: { message: s
       {!(scripted && onAnalyseAnyway) && (
         <label className="flex items-start gap-2">
           <input type="checkbox" name="force" value="true" defaultChecked className="mt-0.5" />
-          <span>Analyse anyway: I have checked that this is a brain MRI slice. Choose the file again and press “Analyse slice”; uploads are not kept.</span>
+          <span>{confirmation}</span>
         </label>
       )}
     </div>

@@ -1,37 +1,94 @@
 'use client';
 
-import { useActionState } from 'react';
+import { startTransition, useActionState, useRef, useState } from 'react';
 import FileField from '@/app/ui/file-field';
 import { useSizeCheck } from '@/app/ui/use-size-check';
+import AnalyseAnyway from '@/app/ui/predict/analyse-anyway';
 import { analyseVolumeAction, type VolumeState } from '@/app/volume/actions';
+import { REPORT_URL, ReportButton, useReportDownload } from './report-download';
 import SliceRange from './slice-range';
 import SubmitButton from '@/app/ui/submit-button';
 
 const ACCEPT = '.nii,.nii.gz,.gz,application/gzip';
 // no filter for the FLAIR field: scanners write DICOM files without an extension, which a filter would hide
 const ANY_FILE = '';
+const CONFIRMATION = 'Analyse anyway: I have checked that this is a brain MRI volume. Choose the files again and press “Analyse volume” or “Analyse and download the report (PDF)”; uploads are not kept.';
 
 export default function VolumeUploadForm({ maxBytes }: { maxBytes: number }) {
   const [state, formAction] = useActionState<VolumeState, FormData>(analyseVolumeAction, { status: 'idle' });
-  const [clientError, checkSize] = useSizeCheck(['flair', 't1c'], maxBytes);
+  const [clientError, checkSize] = useSizeCheck(['flair', 't1c', 'baseline'], maxBytes);
+  const [report, fetchReport] = useReportDownload();
+  // the last submission, so that "Analyse anyway" and the report's button can send the same files again (React clears
+  // the form after an action)
+  const lastSubmission = useRef<FormData | null>(null);
+  // which answer the messages are about: the page's analysis, or the report asked for with the form's or the result's button
+  const [lastAsked, setLastAsked] = useState<'analysis' | 'form-report' | 'result-report'>('analysis');
 
-  const message = clientError ?? (state.status === 'error' ? state.message : null);
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    checkSize(event);
+    if (event.defaultPrevented) return;
+    lastSubmission.current = new FormData(event.currentTarget);
+    const submitter = (event.nativeEvent as SubmitEvent).submitter;
+    const wantsReport = submitter?.getAttribute('formaction') === REPORT_URL;
+    setLastAsked(wantsReport ? 'form-report' : 'analysis');
+    if (!wantsReport) return;
+    // with JavaScript the PDF is fetched, so that its wait and its errors show here; without, the browser posts the form
+    event.preventDefault();
+    void fetchReport(lastSubmission.current);
+  }
+
+  function analyseAnyway() {
+    const again = lastSubmission.current;
+    if (!again) return;
+    again.set('force', 'true');
+    startTransition(() => formAction(again));
+  }
+
+  function reportAnyway() {
+    const again = lastSubmission.current;
+    if (!again) return;
+    again.set('force', 'true');
+    void fetchReport(again);
+  }
+
+  function downloadReport() {
+    setLastAsked('result-report');
+    if (lastSubmission.current) void fetchReport(lastSubmission.current);
+  }
+
+  const failure = lastAsked === 'form-report' ? report.error : state.status === 'error' ? { message: state.message, overrulable: state.overrulable === true } : null;
+  const flagged = !clientError && failure?.overrulable ? failure.message : null;
+  const message = clientError ?? (failure && !flagged ? failure.message : null);
   const limit = `${Math.round(maxBytes / 1024 / 1024)} MB`;
   return (
     <div className="space-y-8">
-      <form action={formAction} onSubmit={checkSize} className="space-y-5 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+      <form action={formAction} onSubmit={onSubmit} className="volume-form space-y-5 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <div className="grid gap-5 sm:grid-cols-2">
           <FileField name="flair" label="FLAIR volume (required)" multiple required accept={ANY_FILE}
             hint={`NIfTI-1 (.nii or .nii.gz), or a DICOM series: choose all its files at once, or one .zip of them; up to ${limit} in all.`} />
           <FileField name="t1c" label="T1c volume (optional)" hint="Post-contrast T1 on the same grid as the FLAIR: same size and position." accept={ACCEPT} />
+          <FileField name="baseline" label="Earlier scan of the same patient (optional)" multiple accept={ANY_FILE}
+            hint="Its FLAIR volume, in the same formats, for the change since then (a change category by RANO 2.0 thresholds, not a response assessment)." />
         </div>
-        <SubmitButton idle="Analyse volume" pending="Analysing…" hint="Uploading and reading the volume, then running the model on every slice with brain in it. A 240×240×155 volume takes a few seconds." />
+        <div className="flex flex-wrap items-start gap-3">
+          <SubmitButton idle="Analyse volume" pending="Analysing…" hint="Uploading and reading the volume, then running the model on every slice with brain in it. A 240×240×155 volume takes a few seconds." />
+          <button type="submit" formAction={REPORT_URL} formMethod="post" formEncType="multipart/form-data" disabled={report.pending} aria-disabled={report.pending}
+            data-testid="report-submit"
+            className="inline-flex items-center gap-2 rounded-md border border-teal-700 px-5 py-2.5 text-sm font-medium text-teal-800 hover:bg-teal-50 disabled:cursor-wait disabled:opacity-60">
+            {report.pending && lastAsked === 'form-report' ? 'Preparing the report…' : 'Analyse and download the report (PDF)'}
+          </button>
+        </div>
         <div aria-live="polite" role="status">
           {message && <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="upload-error">{message}</p>}
+          {flagged && (
+            <AnalyseAnyway message={flagged} confirmation={CONFIRMATION}
+              onAnalyseAnyway={lastSubmission.current ? (lastAsked === 'form-report' ? reportAnyway : analyseAnyway) : null} />
+          )}
         </div>
       </form>
       {state.status === 'done' && state.result}
       {state.status === 'done' && <SliceRange key={state.frames.indices.join()} indices={state.frames.indices} start={state.frames.start} />}
+      {state.status === 'done' && <ReportButton key={`report-${state.frames.indices.join()}`} pending={report.pending} error={lastAsked === 'result-report' ? report.error?.message ?? null : null} onDownload={downloadReport} />}
     </div>
   );
 }

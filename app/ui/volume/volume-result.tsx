@@ -1,5 +1,8 @@
 import type { VolumeView } from '@/lib/answers/volume-answer';
+import { RESEARCH_NOTICE, sourceName, VOLUME_NOTE } from '@/lib/answers/pdf/report-words';
+import FollowUp from './follow-up';
 import ProbabilityChart from './probability-chart';
+import ReportSection from './report-section';
 import SliceBrowser from './slice-browser';
 
 const mm = (values: number[]) => values.map((v) => v.toFixed(2)).join(' × ');
@@ -11,7 +14,13 @@ const affineNames: Record<string, string> = {
 export default function VolumeResult({ view }: { view: VolumeView }) {
   const found = view.tumourVolumeMl > 0;
   return (
-    <section aria-label="Result" data-testid="volume-result" className="space-y-8 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+    <section aria-label="Result" data-testid="volume-result" className="volume-result space-y-8 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+      <p className="hidden text-xl font-semibold print:block">Brain MRI tumour report &middot; {RESEARCH_NOTICE}</p>
+      {view.warning && (
+        <p className="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900" data-testid="volume-warning">
+          <strong className="font-semibold">Warning: </strong>{view.warning}
+        </p>
+      )}
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <p className="text-sm text-slate-600">Predicted tumour volume</p>
@@ -23,11 +32,21 @@ export default function VolumeResult({ view }: { view: VolumeView }) {
               : <>No tumour found on the <span data-testid="tumour-slices">{view.analysedSlices}</span> slices with brain.</>}
           </p>
         </div>
-        <a href={view.download.href} download={view.download.fileName} data-testid="mask-download"
-          className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50">
-          Download the mask (.nii.gz, {view.download.kilobytes} kB)
-        </a>
+        <div className="result-actions flex flex-wrap items-start gap-3">
+          {/* with JavaScript, the upload form puts the report's download button here */}
+          <div data-report-download-slot>
+            <noscript>
+              <span className="block max-w-xs text-xs text-slate-600">For the report as a PDF, choose the files again above and press &ldquo;Analyse and download the report (PDF)&rdquo;: uploads are not kept.</span>
+            </noscript>
+          </div>
+          <a href={view.download.href} download={view.download.fileName} data-testid="mask-download"
+            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50">
+            Download the mask (.nii.gz, {view.download.kilobytes} kB)
+          </a>
+        </div>
       </div>
+      <ReportSection view={view} />
+      {view.followUp && <FollowUp followUp={view.followUp} report={view.report} />}
       <ProbabilityChart points={view.chart} sliceCount={view.sliceCount} threshold={view.threshold} startIndex={view.startIndex} superiorIncreases={view.superiorIncreases} />
       <SliceBrowser view={view} />
       <dl className="grid gap-3 text-sm sm:grid-cols-3">
@@ -37,12 +56,14 @@ export default function VolumeResult({ view }: { view: VolumeView }) {
           <div><dt className="text-slate-500">DICOM series</dt><dd data-testid="dicom-series">series {view.series.seriesNumber ?? '(no number)'}, {view.series.modality}, {view.series.slices} slices</dd></div>
         )}
         <div><dt className="text-slate-500">Read as</dt><dd>{view.modalities === 'FLAIR' ? 'FLAIR alone (FLAIR in all three channels)' : 'FLAIR and T1c (T1 filled with FLAIR)'}</dd></div>
-        <div><dt className="text-slate-500">Model</dt><dd>{view.model.name} v{view.model.version}</dd></div>
+        {!view.series && <div><dt className="text-slate-500">Source</dt><dd>{sourceName(view.series)}</dd></div>}
+        <div><dt className="text-slate-500">Model</dt><dd data-testid="model-version">{view.model.name} v{view.model.version}</dd></div>
         <div><dt className="text-slate-500">Time</dt><dd>{view.totalSeconds.toFixed(1)} s (model {view.inferenceSeconds.toFixed(1)} s)</dd></div>
         <div><dt className="text-slate-500">Mask file</dt><dd>uint8, 1 = tumour, on the upload&rsquo;s grid and affine</dd></div>
+        <div className="sm:col-span-2"><dt className="text-slate-500">MRI guard (v{view.guardVersion})</dt><dd data-testid="guard-reason">{view.guardReason}</dd></div>
       </dl>
-      <p className="text-xs text-slate-500">A research tool: not a diagnosis. The volume counts voxels the model marks as tumour, times the voxel size.</p>
-      <a href="/volume" className="inline-block rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50">Analyse another volume</a>
+      <p className="text-xs text-slate-500">{RESEARCH_NOTICE} {VOLUME_NOTE}</p>
+      <a href="/volume" className="another-volume inline-block rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50">Analyse another volume</a>
     </section>
   );
 }
