@@ -26,6 +26,9 @@ const DICOM_EXTRA_BYTES_PER_PIXEL = 11;
 export async function readDicomPicture(bytes: Uint8Array, label: string, admit?: (width: number, height: number, extraBytesPerPixel: number) => void): Promise<DicomPicture> {
   const header = readDicomHeader(bytes, label);
   if (header.isMediaDirectory) throw new UploadError(`${label} is a DICOMDIR (an index of files), not an image.`, 415);
+  if (header.modality !== 'MR' && header.modality !== 'unknown') {
+    throw new UploadError(`${label} is a DICOM image of modality ${header.modality}${header.modality === 'CT' ? ': this is CT; this tool reads MRI' : ', not MR. The model reads FLAIR MRI'}.`, 422);
+  }
   if (header.isLocaliser) throw new UploadError(`${label} is a localiser (scout) image, taken to plan the scan. Upload an axial FLAIR slice.`, 422);
   const { rows, columns } = header;
   if (rows * columns > MAX_INPUT_PIXELS) {

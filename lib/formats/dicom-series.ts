@@ -204,7 +204,7 @@ export function openDicomSeries(files: Uint8Array[], label = 'The DICOM series',
   refuseSeveralSeries(slices, label);
   const first = slices[0].header;
   if (first.modality !== 'MR' && first.modality !== 'unknown') {
-    throw new UploadError(`${label} is ${describeSeries(slices)}: modality ${first.modality}, not MR. The model reads FLAIR MRI.`, 422);
+    throw new UploadError(`${label} is ${describeSeries(slices)}: ${first.modality === 'CT' ? 'this is CT; this tool reads MRI' : `modality ${first.modality}, not MR. The model reads FLAIR MRI`}.`, 422);
   }
   const localiser = slices.find((s) => s.header.isLocaliser);
   if (localiser) {

@@ -5,12 +5,14 @@ import { readDicomPicture } from './dicom-image';
 
 // One uploaded slice, whatever its format -> the same decoded image: what the bytes are decides, never a file's name.
 
+// DICOM first: a Part 10 file is one by its DICM mark at byte 128, whatever its 128-byte preamble holds (a TIFF header
+// there makes a "dual-personality" file, which the standard allows)
 const signatures: Array<[ImageFormat, (b: Uint8Array) => boolean]> = [
+  ['dicom', isDicom],
   ['png', (b) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47],
   ['jpeg', (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
   ['tiff', (b) => (b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 0x2a)],
   ['webp', (b) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP'],
-  ['dicom', isDicom],
 ];
 
 const knownOtherTypes: Array<[string, (b: Uint8Array) => boolean]> = [
