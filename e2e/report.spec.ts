@@ -104,3 +104,15 @@ test('without JavaScript: the report on the page, and the PDF from the form\'s s
   await checkPdf(await Promise.race([downloading, shownInstead]), shown);
   await context.close();
 });
+
+test('without JavaScript, a PDF post that fails is answered with a page that says why and links back', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/volume');
+  await page.setInputFiles('input[name=flair]', fixture('brats-pat0001-labels.nii.gz'));
+  await page.getByRole('button', { name: 'Analyse and download the report (PDF)' }).click();
+  await expect(page.getByRole('alert')).toContainText('label map', { timeout: 60_000 });
+  await page.getByRole('link', { name: 'Back to the form' }).click();
+  await expect(page).toHaveURL(/\/volume$/);
+  await context.close();
+});

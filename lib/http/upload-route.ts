@@ -1,5 +1,6 @@
 import { memoryBudget, type Reservation } from '../runtime/memory-budget';
 import { UploadError } from '../errors';
+import { errorPage, isPageNavigation } from './error-page';
 import { errorResponse } from './responses';
 
 // What every upload route shares: refuse cross-site posts, hold the request's memory until its answer is built.
@@ -12,14 +13,16 @@ function refuseCrossSite(request: Request): void {
   }
 }
 
-export function uploadRoute(handle: (request: Request, memory: Reservation) => Promise<Response>) {
+/** `page`: the form a browser without JavaScript posted from, for an error it gets as a page. */
+export function uploadRoute(handle: (request: Request, memory: Reservation) => Promise<Response>, page: string) {
   return async (request: Request): Promise<Response> => {
     const memory = memoryBudget.reserve();
     try {
       refuseCrossSite(request);
       return await handle(request, memory);
     } catch (error) {
-      return errorResponse(error);
+      const response = errorResponse(error);
+      return isPageNavigation(request) ? errorPage(response, page) : response;
     } finally {
       memory.release();
     }

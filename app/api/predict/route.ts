@@ -15,4 +15,4 @@ export const POST = uploadRoute(async (request, memory) => {
   const force = fields.force ?? new URL(request.url).searchParams.get('force') ?? undefined;
   const upload = await parseSliceUpload({ ...files, reading: fields.reading, force });
   return json(await sliceApiBody(await analyseSlice(upload, { memory })));
-});
+}, '/predict');

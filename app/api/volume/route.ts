@@ -27,4 +27,4 @@ export const POST = uploadRoute(async (request, memory) => {
   const { analysis, baseline } = await analyseScans(upload, { memory, consumeUpload: true });
   if (query.get('format') === 'pdf') return pdf(new Uint8Array(await volumePdf(analysis, baseline)), 'tumour-report.pdf');
   return json(await volumeApiBody(analysis, baseline));
-});
+}, '/volume');
