@@ -172,6 +172,8 @@ export async function analyseVolume(upload: VolumeUpload, options: VolumeOptions
     const guard = await judgeVolume(flairVolume, grid, flairWindow, { force: options.force, skipGuard: options.skipGuard, label: options.label });
     const flair = sliceReader(flairVolume, flairWindow, grid);
     const t1cWindow = t1cVolume ? await findIntensityWindow(t1cVolume) : undefined;
+    // a label map or mask sent as the T1c is refused by name too; a T1c is another sequence by design, so only refusals count
+    if (t1cVolume && t1cWindow && !options.skipGuard) await judgeVolume(t1cVolume, grid, t1cWindow, { force: true, label: 'The T1c volume' });
     const t1c = t1cVolume && t1cWindow ? sliceReader(t1cVolume, t1cWindow, grid) : undefined;
     const head = emptyHeadSummary(grid.count);
     const survey = await surveyVolume(flairVolume, flairWindow, grid, (index, pixels) => addHeadSlice(head, index, pixels, grid.width));
