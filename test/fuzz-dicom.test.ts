@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { MemoryBudget } from '../lib/runtime/memory-budget';
 import { decodeImage } from '../lib/formats/open-image';
 import { openVolume } from '../lib/formats/open-volume';
-import { makeDicom, seriesFromVolume, SYNTAX } from '../testkit/dicom-synthetic';
+import { makeDicom, makeEnhancedDicom, seriesFromVolume, SYNTAX } from '../testkit/dicom-synthetic';
 import { endsWell, outcomes, reachedDeep } from '../testkit/fuzz';
 import { makeZip } from '../testkit/zip-synthetic';
 
@@ -28,6 +28,22 @@ function fieldOffsets(file: Uint8Array): number[] {
     const start = e.dataOffset - (long ? 12 : 8);
     return long ? [start, start + 4, start + 8] : [start, start + 4, start + 6];
   });
+}
+
+/** The same, into the items of sequences too (an Enhanced MR file's functional groups). */
+function nestedFieldOffsets(file: Uint8Array): number[] {
+  const offsets: number[] = [];
+  const walk = (dataSet: dicomParser.DataSet) => Object.values(dataSet.elements).forEach((e) => {
+    const long = ['OB', 'OW', 'OF', 'SQ', 'UT', 'UN'].includes(e.vr ?? '');
+    const start = e.dataOffset - (long ? 12 : 8);
+    offsets.push(...(long ? [start, start + 4, start + 8] : [start, start + 4, start + 6]));
+    e.items?.forEach((item) => {
+      offsets.push(item.dataOffset - 8, item.dataOffset - 4);
+      if (item.dataSet) walk(item.dataSet);
+    });
+  });
+  walk(dicomParser.parseDicom(file, { untilTag: 'x7fe00010' }));
+  return offsets;
 }
 
 const interesting = fc.constantFrom(0, 1, 2, 3, 0xff, 0xffff, 0x7fff, 0x8000, 0xffffffff, 0xfffffffe, 0x7fffffff, 16, 128, 4096, 65536);
@@ -123,6 +139,28 @@ test('a zip of a DICOM series with bytes flipped, cut and sizes forged: 1,500 ca
     { numRuns: 1500 },
   );
   reachedDeep('zip');
+});
+
+test('an Enhanced MR file with its functional groups mutated and cut, as a volume and on the slice page: 800 cases', async () => {
+  const frames = Array.from({ length: dims[2] }, (_, k) => ({ position: [-20, -30, -10 + 2.5 * (dims[2] - 1 - k)], slope: 1.5 + k, intercept: 2 }));
+  const file = makeEnhancedDicom(frames, { rows: dims[1], columns: dims[0], pixels: values, orientation: [1, 0, 0, 0, 1, 0], pixelSpacing: [1.2, 1] });
+  const offsets = nestedFieldOffsets(file);
+  const header = file.length - values.length * 2;
+  await fc.assert(
+    fc.asyncProperty(fc.array(write(offsets, header + 16), { maxLength: 4 }), fc.oneof(fc.constant(0), fc.nat(3000)), async (writes, cut) => {
+      const bytes = mutate(file, writes, cut);
+      const memory = new MemoryBudget(64 << 20).reserve();
+      await endsWell(async () => {
+        const opened = await openVolume([bytes], 'The FLAIR volume', memory);
+        memory.grow(opened.readBytes);
+        const volume = await opened.read();
+        assert.equal(volume.stored.length, volume.dims[0] * volume.dims[1] * volume.dims[2]);
+      }, 'Enhanced MR file');
+      await endsWell(() => decodeImage(bytes, 'The FLAIR image'), 'Enhanced MR file on the slice page');
+    }),
+    { numRuns: 800 },
+  );
+  reachedDeep('Enhanced MR file');
 });
 
 test('DICOM files built from random elements (any tag, VR and length): 1,000 cases', async () => {

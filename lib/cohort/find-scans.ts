@@ -3,7 +3,8 @@ import path from 'node:path';
 import { isDicom, readDicomIdentity } from '../formats/dicom-file';
 
 // A folder of scans -> one entry per scan: each picture, each NIfTI file, each DICOM series (its files grouped by
-// SeriesInstanceUID, wherever they lie). A file that cannot be grouped is a scan of its own, to become an error row.
+// SeriesInstanceUID, wherever they lie; an Enhanced MR file of several frames is a series on its own). A file that
+// cannot be grouped is a scan of its own, to become an error row.
 // Symbolic links are followed, each file and folder once by its real path; a link that leads back into a folder it lies
 // in (a loop), or to nothing, becomes an error row of its own instead of a hang or a crash.
 
@@ -142,8 +143,9 @@ export function findScans(folder: string, readWhole: (file: string) => Uint8Arra
     else if (NIFTI.test(file)) scans.push({ name: relative(file), kind: 'nifti', files: [file] });
     else if (isDicom(readPrefix(file, 132))) {
       try {
-        const { seriesUid, seriesNumber, isMediaDirectory } = identity(file, readWhole);
+        const { seriesUid, seriesNumber, isMediaDirectory, isEnhancedSeries } = identity(file, readWhole);
         if (isMediaDirectory) skipped++;
+        else if (isEnhancedSeries) scans.push({ name: relative(file), kind: 'dicom-series', files: [file] }); // a whole series in one file
         else series.set(seriesUid, { files: [...(series.get(seriesUid)?.files ?? []), file], seriesNumber });
       } catch (error) {
         scans.push({ name: relative(file), kind: 'dicom-image', files: [file], problem: (error as Error).message });

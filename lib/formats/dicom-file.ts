@@ -1,6 +1,8 @@
 import dicomParser, { type DataSet } from 'dicom-parser';
 import { isUploadError, UploadError } from '../errors';
-import { MAX_DICOM_FILE_BYTES } from '../limits';
+import { MAX_DICOM_FILE_BYTES, MAX_VOLUME_UPLOAD_BYTES } from '../limits';
+import { integer, numbers, text } from './dicom-elements';
+import { readFunctionalGroups, type FrameGeometry } from './dicom-enhanced';
 import type { VoxelType } from '../volume/scalar-volume';
 
 // One DICOM Part 10 file -> the few tags an image needs, checked. dicom-parser walks the elements; we check the preamble,
@@ -57,7 +59,13 @@ const transferSyntaxNames: Record<string, string> = {
 };
 
 const MEDIA_DIRECTORY_SOP_CLASS = '1.2.840.10008.1.3.10';
-const ENHANCED_MR_SOP_CLASSES = new Set(['1.2.840.10008.5.1.4.1.1.4.1', '1.2.840.10008.5.1.4.1.1.4.3', '1.2.840.10008.5.1.4.1.1.4.4']);
+// Enhanced MR and Legacy Converted Enhanced MR: a series in one file, placed frame by frame by functional groups
+const ENHANCED_MR_SOP_CLASSES = new Set(['1.2.840.10008.5.1.4.1.1.4.1', '1.2.840.10008.5.1.4.1.1.4.4']);
+// No grey images of a head
+const OTHER_MR_SOP_CLASSES: Record<string, string> = {
+  '1.2.840.10008.5.1.4.1.1.4.2': 'MR spectroscopy, not an image',
+  '1.2.840.10008.5.1.4.1.1.4.3': 'an Enhanced MR Color image; an MRI series is grey (MONOCHROME2)',
+};
 
 export interface DicomImageHeader {
   /** Groups files into series; compared, never shown. */
@@ -79,9 +87,13 @@ export interface DicomImageHeader {
   orientation: [number, number, number, number, number, number] | null;
   slope: number;
   intercept: number;
-  /** Where the pixels are in the file's bytes. */
+  /** Where the pixels are in the file's bytes (every frame's). */
   pixelOffset: number;
   pixelBytes: number;
+  /** NumberOfFrames: 1 for a classic image. */
+  frames: number;
+  /** Enhanced MR Image Storage: each frame's geometry and rescale from the functional groups; the fields above are frame 1's. */
+  frameGeometry: FrameGeometry[] | null;
 }
 
 /** Has the Part 10 preamble: 128 bytes, then "DICM". */
@@ -106,6 +118,18 @@ function transferSyntaxOf(bytes: Uint8Array, label: string): string {
   return (meta.string(tags.transferSyntax) ?? '').replace(/\0/g, '').trim();
 }
 
+/** MediaStorageSOPClassUID from the file meta group alone, or '' when it cannot be read. */
+function metaSopClassOf(bytes: Uint8Array): string {
+  try {
+    const meta = dicomParser.readPart10Header(bytes);
+    const element = meta.elements['x00020002'];
+    if (!element || element.length > 64 || element.dataOffset + element.length > bytes.length) return '';
+    return (meta.string('x00020002') ?? '').replace(/\0/g, '').trim();
+  } catch {
+    return '';
+  }
+}
+
 function refuseSyntax(syntax: string, label: string): never {
   const name = transferSyntaxNames[syntax];
   const safe = /^[0-9.]{1,64}$/.test(syntax) ? syntax : 'an unknown UID';
@@ -117,42 +141,16 @@ function refuseSyntax(syntax: string, label: string): never {
   );
 }
 
-/** Reads one checked element's text: bounded in size and inside the file. */
-function text(dataSet: DataSet, tag: string, size: number, maxLength = 64): string | undefined {
-  const element = dataSet.elements[tag];
-  if (!element || element.length === 0) return undefined;
-  if (element.length > maxLength || element.dataOffset < 0 || element.dataOffset + element.length > size) throw new Error(`element ${tag} out of bounds`);
-  return dataSet.string(tag);
-}
-
-function numbers(dataSet: DataSet, tag: string, size: number, count: number): number[] | null {
-  const value = text(dataSet, tag, size, 256);
-  if (value === undefined) return null;
-  const parts = value.split('\\').map((part) => Number(part.trim()));
-  if (parts.length !== count || parts.some((n) => !Number.isFinite(n) || Math.abs(n) > 1e6)) throw new Error(`element ${tag} is not ${count} numbers`);
-  return parts;
-}
-
-function integer(dataSet: DataSet, tag: string, size: number, kind: 'US' | 'IS'): number | undefined {
-  const element = dataSet.elements[tag];
-  if (!element || element.length === 0) return undefined;
-  if (element.dataOffset + element.length > size) throw new Error(`element ${tag} out of bounds`);
-  if (kind === 'US') {
-    if (element.length !== 2) throw new Error(`element ${tag} is not one US value`);
-    return dataSet.uint16(tag);
-  }
-  const value = Number(text(dataSet, tag, size, 16));
-  if (!Number.isInteger(value)) throw new Error(`element ${tag} is not an integer`);
-  return value;
-}
-
 const MODALITY = /^[A-Z0-9_]{1,16}$/;
 
 /** Reads the header of one DICOM file (not its pixels) and checks what an image needs; throws an UploadError otherwise. */
 export function readDicomHeader(bytes: Uint8Array, label: string): DicomImageHeader {
   if (!isDicom(bytes)) throw new UploadError(`${label} is not a DICOM file (no "DICM" after the 128-byte preamble).`, 415);
-  if (bytes.length > MAX_DICOM_FILE_BYTES) {
-    throw new UploadError(`${label} is ${Math.round(bytes.length / 1024 / 1024)} MB; one DICOM file may be at most ${MAX_DICOM_FILE_BYTES / 1024 / 1024} MB.`, 413);
+  // an Enhanced MR file holds a whole series: told by the SOP class in its file meta group, read before the data set
+  const limit = bytes.length > MAX_DICOM_FILE_BYTES && ENHANCED_MR_SOP_CLASSES.has(metaSopClassOf(bytes)) ? MAX_VOLUME_UPLOAD_BYTES : MAX_DICOM_FILE_BYTES;
+  if (bytes.length > limit) {
+    const what = limit === MAX_DICOM_FILE_BYTES ? 'one DICOM file' : 'one Enhanced MR file (a whole series)';
+    throw new UploadError(`${label} is ${Math.round(bytes.length / 1024 / 1024)} MB; ${what} may be at most ${limit / 1024 / 1024} MB.`, 413);
   }
   const syntax = transferSyntaxOf(bytes, label);
   const encoding = uncompressed[syntax];
@@ -178,6 +176,8 @@ export interface DicomIdentity {
   seriesUid: string;
   seriesNumber: number | null;
   isMediaDirectory: boolean;
+  /** An Enhanced MR file of several frames: a whole series in one file. */
+  isEnhancedSeries: boolean;
 }
 
 /** Which series a file belongs to, from its header alone, for grouping a folder's files (the cohort command). */
@@ -190,6 +190,7 @@ export function readDicomIdentity(bytes: Uint8Array, label: string): DicomIdenti
       seriesUid: (text(dataSet, tags.seriesUid, bytes.length) ?? '').replace(/\0/g, '').trim(),
       seriesNumber: integer(dataSet, tags.seriesNumber, bytes.length, 'IS') ?? null,
       isMediaDirectory: sopClass === MEDIA_DIRECTORY_SOP_CLASS,
+      isEnhancedSeries: ENHANCED_MR_SOP_CLASSES.has(sopClass) && (integer(dataSet, tags.frames, bytes.length, 'IS') ?? 1) > 1,
     };
   } catch (error) {
     if (isUploadError(error)) throw error;
@@ -209,12 +210,15 @@ function checkedHeader(dataSet: DataSet, size: number, littleEndian: boolean, la
     isMediaDirectory: sopClass === MEDIA_DIRECTORY_SOP_CLASS,
   };
   if (base.isMediaDirectory) {
-    return { ...base, rows: 0, columns: 0, datatype: 'uint8', bitsStored: 8, littleEndian, pixelSpacingMm: null, position: null, orientation: null, slope: 1, intercept: 0, pixelOffset: 0, pixelBytes: 0 };
+    return { ...base, rows: 0, columns: 0, datatype: 'uint8', bitsStored: 8, littleEndian, pixelSpacingMm: null, position: null, orientation: null, slope: 1, intercept: 0, pixelOffset: 0, pixelBytes: 0, frames: 1, frameGeometry: null };
   }
 
   const frames = integer(dataSet, tags.frames, size, 'IS') ?? 1;
-  if (frames > 1 || ENHANCED_MR_SOP_CLASSES.has(sopClass)) {
-    throw new UploadError(`${label} is a multi-frame (enhanced) DICOM file${frames > 1 ? ` with ${frames} frames` : ''}; this server reads classic series, one slice a file. Export the series as single-frame images (e.g. "classic" DICOM on the scanner, or dcm2niix to NIfTI).`, 415);
+  const enhanced = ENHANCED_MR_SOP_CLASSES.has(sopClass);
+  if (frames < 1) throw new UploadError(`${label} is a damaged DICOM file: it says it has ${frames} frames (NumberOfFrames).`, 400);
+  if (Object.hasOwn(OTHER_MR_SOP_CLASSES, sopClass)) throw new UploadError(`${label} is ${OTHER_MR_SOP_CLASSES[sopClass]}.`, 415);
+  if (frames > 1 && !enhanced) {
+    throw new UploadError(`${label} is a multi-frame DICOM file with ${frames} frames but not an Enhanced MR image, so its frames have no position each; this server reads Enhanced MR files and classic series, one slice a file. Export the series as single-frame images (e.g. "classic" DICOM on the scanner, or dcm2niix to NIfTI).`, 415);
   }
   const rows = integer(dataSet, tags.rows, size, 'US');
   const columns = integer(dataSet, tags.columns, size, 'US');
@@ -238,9 +242,19 @@ function checkedHeader(dataSet: DataSet, size: number, littleEndian: boolean, la
   if (!datatype || !bitsStored || bitsStored > bitsAllocated! || bitsStored < 1 || highBit !== bitsStored - 1) {
     throw new UploadError(`${label} stores its pixels as ${bitsAllocated ?? '?'}-bit${signed ? ' signed' : ''} values (${bitsStored ?? '?'} bits used, high bit ${highBit}); supported are 16-bit signed or unsigned and 8-bit unsigned.`, 415);
   }
-  const pixelBytes = rows * columns * (bitsAllocated! / 8);
+  const pixelBytes = rows * columns * (bitsAllocated! / 8) * frames;
   if (element.hadUndefinedLength || element.length < pixelBytes || element.dataOffset + pixelBytes > size) {
-    throw new UploadError(`${label} is cut off: a ${columns}×${rows} image needs ${pixelBytes.toLocaleString('en')} bytes of pixels but the file holds fewer.`, 400);
+    const what = frames > 1 ? `${frames} frames of ${columns}×${rows}` : `a ${columns}×${rows} image`;
+    throw new UploadError(`${label} is cut off: ${what} needs ${pixelBytes.toLocaleString('en')} bytes of pixels but the file holds fewer.`, 400);
+  }
+  if (enhanced) {
+    const frameGeometry = readFunctionalGroups(dataSet, size, frames, label);
+    const first = frameGeometry[0];
+    return {
+      ...base, rows, columns, datatype, bitsStored, littleEndian,
+      pixelSpacingMm: first.pixelSpacingMm, position: first.position, orientation: first.orientation, slope: first.slope, intercept: first.intercept,
+      pixelOffset: element.dataOffset, pixelBytes, frames, frameGeometry,
+    };
   }
 
   const spacing = numbers(dataSet, tags.pixelSpacing, size, 2);
@@ -264,6 +278,8 @@ function checkedHeader(dataSet: DataSet, size: number, littleEndian: boolean, la
     intercept,
     pixelOffset: element.dataOffset,
     pixelBytes,
+    frames: 1,
+    frameGeometry: null,
   };
 }
 

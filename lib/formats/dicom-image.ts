@@ -29,6 +29,9 @@ export async function readDicomPicture(bytes: Uint8Array, label: string, admit?:
   if (header.modality !== 'MR' && header.modality !== 'unknown') {
     throw new UploadError(`${label} is a DICOM image of modality ${header.modality}${header.modality === 'CT' ? ': this is CT; this tool reads MRI' : ', not MR. The model reads FLAIR MRI'}.`, 422);
   }
+  if (header.frames > 1) {
+    throw new UploadError(`${label} has ${header.frames} frames: a whole series in one file; send it on the volume page (/volume).`, 422);
+  }
   if (header.isLocaliser) throw new UploadError(`${label} is a localiser (scout) image, taken to plan the scan. Upload an axial FLAIR slice.`, 422);
   const { rows, columns } = header;
   if (rows * columns > MAX_INPUT_PIXELS) {

@@ -61,10 +61,10 @@ function unitVectors(orientation: NonNullable<DicomImageHeader['orientation']>, 
 }
 
 /** Every slice on one grid: the same size, pixel type, spacing and orientation, with a position. */
-function checkOneGrid(slices: Slice[], label: string): void {
+function checkOneGrid(slices: Slice[], label: string, unit: 'file' | 'frame'): void {
   const first = slices[0].header;
   for (const { header, number } of slices) {
-    const what = `file ${number} of ${slices.length}`;
+    const what = `${unit} ${number} of ${slices.length}`;
     if (!header.position || !header.orientation || !header.pixelSpacingMm) {
       throw new UploadError(`${label}: ${what} has no position, orientation or pixel spacing (ImagePositionPatient, ImageOrientationPatient, PixelSpacing), so the slices cannot be stacked into a volume.`, 422);
     }
@@ -75,7 +75,7 @@ function checkOneGrid(slices: Slice[], label: string): void {
       throw new UploadError(`${label} mixes pixel spacings: ${first.pixelSpacingMm!.map(mm).join(' × ')} and ${header.pixelSpacingMm.map(mm).join(' × ')} (${what}). Upload one series.`, 422);
     }
     if (header.orientation.some((v, d) => Math.abs(v - first.orientation![d]) > SAME_DIRECTION)) {
-      throw new UploadError(`${label} mixes slice orientations (${what} is turned differently from file 1): it holds more than one stack. Upload one series.`, 422);
+      throw new UploadError(`${label} mixes slice orientations (${what} is turned differently from ${unit} 1): it holds more than one stack. Upload one series.`, 422);
     }
   }
 }
@@ -139,6 +139,17 @@ function planeScaling(order: Slice[]): { slope: number; intercept: number; plane
   };
 }
 
+/** An Enhanced MR file's frames as slices of their own: each with its frame's geometry, rescale and pixels. */
+function framesAsSlices(slice: Slice): Slice[] {
+  const { header, file } = slice;
+  const frameBytes = header.pixelBytes / header.frames;
+  return header.frameGeometry!.map((geometry, f) => ({
+    file,
+    number: f + 1,
+    header: { ...header, ...geometry, pixelOffset: header.pixelOffset + f * frameBytes, pixelBytes: frameBytes, frames: 1, frameGeometry: null },
+  }));
+}
+
 /** Files that lie one after another in one buffer, in order (a zip unpacked by us, the files of one multipart field). */
 function oneBuffer(files: Uint8Array[]): boolean {
   return files.every((file, i) => file.buffer === files[0].buffer && (i === 0 || file.byteOffset === files[i - 1].byteOffset + files[i - 1].length));
@@ -199,22 +210,28 @@ async function stackInPlace(slices: Slice[], order: Slice[], datatype: VoxelType
 export function openDicomSeries(files: Uint8Array[], label = 'The DICOM series', fileLabel = (n: number, total: number) => `File ${n} of ${total}`, consume = false): OpenedDicomSeries {
   if (files.length > MAX_DICOM_FILES) throw new UploadError(`${label} has ${files.length} files; the limit is ${MAX_DICOM_FILES} a series.`, 413);
   const all = files.map((file, i) => ({ file, number: i + 1, header: readDicomHeader(file, fileLabel(i + 1, files.length)) }));
-  const slices = all.filter((s) => !s.header.isMediaDirectory);
-  if (slices.length === 0) throw new UploadError(`${label} holds no images (only a DICOMDIR).`, 422);
-  refuseSeveralSeries(slices, label);
+  const images = all.filter((s) => !s.header.isMediaDirectory);
+  if (images.length === 0) throw new UploadError(`${label} holds no images (only a DICOMDIR).`, 422);
+  refuseSeveralSeries(images, label);
+  const enhanced = images.find((s) => s.header.frameGeometry && s.header.frames > 1);
+  if (enhanced && images.length > 1) {
+    throw new UploadError(`${label}: file ${enhanced.number} of ${files.length} is an Enhanced MR file of ${enhanced.header.frames} frames, a whole series in one file, sent with other files. Upload that file alone.`, 422);
+  }
+  const slices = enhanced ? framesAsSlices(enhanced) : images;
+  const unit = enhanced ? 'frame' : 'file';
   const first = slices[0].header;
   if (first.modality !== 'MR' && first.modality !== 'unknown') {
     throw new UploadError(`${label} is ${describeSeries(slices)}: ${first.modality === 'CT' ? 'this is CT; this tool reads MRI' : `modality ${first.modality}, not MR. The model reads FLAIR MRI`}.`, 422);
   }
   const localiser = slices.find((s) => s.header.isLocaliser);
   if (localiser) {
-    const what = slices.every((s) => s.header.isLocaliser) ? `is a localiser (scout) ${slices.length === 1 ? 'image' : 'series'}` : `has a localiser (scout) image among its slices (file ${localiser.number} of ${files.length})`;
+    const what = slices.every((s) => s.header.isLocaliser) ? `is a localiser (scout) ${slices.length === 1 ? 'image' : 'series'}` : `has a localiser (scout) image among its slices (${unit} ${localiser.number} of ${enhanced ? slices.length : files.length})`;
     throw new UploadError(`${label} ${what}, taken to plan the scan, not a FLAIR volume. Upload the axial FLAIR series alone.`, 422);
   }
   if (slices.length === 1) {
     throw new UploadError(`${label} is one image, not a series. Upload every file of the series (or a .zip of them); analyse a single slice on the slice page (/predict).`, 422);
   }
-  checkOneGrid(slices, label);
+  checkOneGrid(slices, label, unit);
   const [row, column] = unitVectors(first.orientation!, label);
   const { order, stepMm, stepVector } = stack(slices, cross(row, column), label);
   const dims: [number, number, number] = [first.columns, first.rows, order.length];
@@ -228,7 +245,7 @@ export function openDicomSeries(files: Uint8Array[], label = 'The DICOM series',
   }
   const plane = dims[0] * dims[1];
   // the voxels must start aligned for their type, as typed arrays require
-  const inPlace = consume && oneBuffer(files) && slices[0].file.byteOffset % bytesPerVoxel[first.datatype] === 0;
+  const inPlace = consume && !enhanced && oneBuffer(files) && slices[0].file.byteOffset % bytesPerVoxel[first.datatype] === 0;
   const readBytes = inPlace ? plane * bytesPerVoxel[first.datatype] : voxelBytes;
   const pixelSpacingMm = first.pixelSpacingMm!;
   const affine = dicomAffine(row, column, pixelSpacingMm, order[0].header.position!, stepVector);
