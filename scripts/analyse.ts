@@ -20,7 +20,7 @@ import { writeMask } from '../lib/cohort/mask-file';
 import { openResults } from '../lib/cohort/results-csv';
 import { loadTumourModel } from '../lib/model/tumour-model';
 import { CohortQueue } from '../lib/queue/cohort-queue';
-import { queueConnection, type QueueConnection } from '../lib/queue/redis-url';
+import { queueConnection, refusedAccess, type QueueConnection } from '../lib/queue/redis-url';
 
 interface Options {
   folder: string;
@@ -104,6 +104,11 @@ async function inProcess(options: Options) {
 async function openQueue(connection: QueueConnection): Promise<CohortQueue> {
   let lastError = '';
   return CohortQueue.open(connection, (error) => {
+    const refused = refusedAccess(error, connection.shown);
+    if (refused) {
+      console.error(refused);
+      process.exit(1);
+    }
     // Redis going away repeats the same error on every reconnect: say it once
     if (error.message !== lastError) console.error(`\nThe queue at ${connection.shown}: ${error.message}; waiting for it to come back.`);
     lastError = error.message;

@@ -29,7 +29,14 @@ function parseArguments(argv: string[]): { queue: string; lockSeconds: number } 
 async function main() {
   const options = parseArguments(process.argv.slice(2));
   const connection = queueConnection(options.queue);
-  const worker = await startScanWorker(connection, { lockMs: options.lockSeconds * 1000, log: (line) => console.log(line) });
+  const worker = await startScanWorker(connection, {
+    lockMs: options.lockSeconds * 1000,
+    log: (line) => console.log(line),
+    refused: (message) => {
+      console.error(message);
+      process.exit(1);
+    },
+  });
   console.log(`${worker.name} takes scans from ${connection.shown}.`);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { queueConnection } from '../lib/queue/redis-url';
+import { queueConnection, refusedAccess } from '../lib/queue/redis-url';
 
 // The --queue URL: a Redis on another machine must ask for a password, and the password is never shown.
 
@@ -28,4 +28,10 @@ test('a password or ACL user and TLS are taken, and the password is never in wha
   for (const url of [`http://:${secret}@10.0.0.5`, `redis//:${secret}@10.0.0.5`]) {
     assert.throws(() => queueConnection(url), (error: Error) => !error.message.includes(secret) && /redis:\/\/HOST:PORT/.test(error.message));
   }
+});
+
+test('a refused password ends the command with a message, while a Redis that is away is waited for', () => {
+  assert.match(refusedAccess(new Error('WRONGPASS invalid username-password pair or user is disabled.'), 'redis://:***@h:1') ?? '', /^Redis at redis:\/\/:\*\*\*@h:1 refused this connection \(WRONGPASS .*\): check the password/);
+  assert.match(refusedAccess(new Error('NOAUTH Authentication required.'), 'redis://h:1') ?? '', /NOAUTH Authentication required\)/);
+  assert.equal(refusedAccess(new Error('connect ECONNREFUSED 127.0.0.1:6391'), 'redis://127.0.0.1:6391'), null);
 });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -9,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { CSV_COLUMNS } from '../lib/cohort/analyse-scan';
 import { SCAN_QUEUE } from '../lib/queue/scan-jobs';
+import { runScript, startWorker, stopWorkers, until, type Running } from '../testkit/cohort-processes';
 import { smallSeries } from '../testkit/dicom-fixtures';
 import { makeNifti } from '../testkit/nifti-synthetic';
 import { redisMissing, startRedis, type RedisProcess } from '../testkit/redis-server';
@@ -18,7 +18,6 @@ import { redisMissing, startRedis, type RedisProcess } from '../testkit/redis-se
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const skip = redisMissing() ?? false;
-const env = { ...process.env, FORCE_COLOR: '0', NEXT_TELEMETRY_DISABLED: '1', ORT_DISABLE_TELEMETRY: '1' };
 // Short locks, so that a killed worker's scan goes back to the queue in seconds rather than BullMQ's 30 (the same code)
 const TEST_LOCK_SECONDS = '3';
 
@@ -55,43 +54,14 @@ function pictureCohort(count: number, withVolume = false): string {
   return folder;
 }
 
-interface Running {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
+async function startTestWorker(redis: RedisProcess): Promise<Running> {
+  return startWorker(redis.url, ['--lock-seconds', TEST_LOCK_SECONDS]);
 }
 
-function runScript(script: string, args: string[]): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
+const analyseArgs = (folder: string, out: string, queue?: string, masks?: string) => [folder, '--out', out, ...(queue ? ['--queue', queue] : []), ...(masks ? ['--masks', masks] : [])];
 
-async function until(what: string, check: () => boolean | Promise<boolean>, withinMs = 120_000): Promise<void> {
-  for (const started = Date.now(); !(await check()); await sleep(100)) {
-    if (Date.now() - started > withinMs) throw new Error(`timed out waiting for ${what}`);
-  }
-}
-
-async function startWorker(redis: RedisProcess): Promise<Running> {
-  const worker = runScript('scripts/worker.ts', ['--queue', redis.url, '--lock-seconds', TEST_LOCK_SECONDS]);
-  await until('the worker to start', () => / takes scans from /.test(worker.output()) || worker.child.exitCode !== null);
-  assert.equal(worker.child.exitCode, null, worker.output());
-  return worker;
-}
-
-async function stopWorkers(workers: Running[]): Promise<void> {
-  for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGTERM');
-  await Promise.all(workers.map((worker) => worker.exited));
-}
-
-const analyseArgs = (folder: string, out: string, queue?: string) => [folder, '--out', out, ...(queue ? ['--queue', queue] : [])];
-
-async function analyse(folder: string, out: string, queue?: string): Promise<string> {
-  const run = runScript('scripts/analyse.ts', analyseArgs(folder, out, queue));
+async function analyse(folder: string, out: string, queue?: string, masks?: string): Promise<string> {
+  const run = runScript('analyse', analyseArgs(folder, out, queue, masks));
   const code = await run.exited;
   assert.equal(code, 0, run.output());
   return run.output();
@@ -121,22 +91,32 @@ async function withRedis(options: Parameters<typeof startRedis>[0], body: (redis
   }
 }
 
-test('two workers write the same rows as the command in process: one row per file, the password never shown', { skip, timeout: 240_000 }, async () => {
+/** Every file under a folder by its path in it, with its bytes. */
+function filesUnder(folder: string): Record<string, Buffer> {
+  return Object.fromEntries(readdirSync(folder, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())
+    .map((entry) => [path.relative(folder, path.join(entry.parentPath, entry.name)), readFileSync(path.join(entry.parentPath, entry.name))]));
+}
+
+test('two workers write the same rows and masks as the command in process: one row per file, the password never shown', { skip, timeout: 240_000 }, async () => {
   const password = 'zz-queue-secret-4219';
   await withRedis({ password }, async (redis) => {
     const folder = mixedCohort();
-    const inProcess = path.join(folder, '..', `${path.basename(folder)}-in-process.csv`), queued = path.join(folder, '..', `${path.basename(folder)}-queued.csv`);
-    const workers = [await startWorker(redis), await startWorker(redis)];
+    const [inProcess, queued] = ['in-process', 'queued'].map((way) => `${folder}-${way}`);
+    const workers = [await startTestWorker(redis), await startTestWorker(redis)];
     try {
-      const [, queueOutput] = await Promise.all([analyse(folder, inProcess), analyse(folder, queued, redis.url)]);
+      const [, queueOutput] = await Promise.all([analyse(folder, `${inProcess}.csv`, undefined, inProcess), analyse(folder, `${queued}.csv`, redis.url, queued)]);
       assert.match(queueOutput, /20 scans under .*20 queued now, 0 queued before/);
-      const expected = csvRows(inProcess), got = csvRows(queued);
+      const expected = csvRows(`${inProcess}.csv`), got = csvRows(`${queued}.csv`);
       assertOneRowPerFile(got, 20);
       assert.deepEqual(got, expected);
       assert.ok(expected.some((row) => row.kind === 'dicom-series') && expected.filter((row) => row.error).length >= 2);
       assert.ok(expected.some((row) => row.file === `volumes/${VOLUME}` && row.label === 'Tumor' && !row.error));
+      // the workers wrote the masks, the same as in process, one per scan with a result
+      const masks = filesUnder(queued);
+      assert.deepEqual(masks, filesUnder(inProcess));
+      assert.equal(Object.keys(masks).length, expected.filter((row) => !row.error).length);
       for (const worker of workers) assert.match(worker.output(), / scan [0-9a-f]{12}: /);
-      const everything = [queueOutput, ...workers.map((worker) => worker.output()), readFileSync(queued, 'utf8')].join('\n');
+      const everything = [queueOutput, ...workers.map((worker) => worker.output()), readFileSync(`${queued}.csv`, 'utf8')].join('\n');
       assert.ok(!everything.includes(password), 'the password was printed');
     } finally {
       await stopWorkers(workers);
@@ -162,14 +142,14 @@ test('a worker killed with kill -9 in the middle of a volume gives it back: anot
   await withRedis({}, async (redis) => {
     const folder = pictureCohort(2, true), out = `${folder}.csv`;
     const queue = openQueue(redis);
-    const workers = [await startWorker(redis)];
-    const run = runScript('scripts/analyse.ts', analyseArgs(folder, out, redis.url));
+    const workers = [await startTestWorker(redis)];
+    const run = runScript('analyse', analyseArgs(folder, out, redis.url));
     try {
       const volumeJob = await volumeInHand(queue);
       await sleep(1000);
       workers[0].child.kill('SIGKILL');
       await workers[0].exited;
-      workers.push(await startWorker(redis));
+      workers.push(await startTestWorker(redis));
       assert.equal(await run.exited, 0, run.output());
       const rows = csvRows(out);
       assertOneRowPerFile(rows, 3);
@@ -188,8 +168,8 @@ test('Redis stopped for 5 s in the middle of a volume and started again (append-
   await withRedis({ appendOnly: true }, async (redis) => {
     const folder = pictureCohort(6, true), out = `${folder}.csv`;
     const queue = openQueue(redis);
-    const workers = [await startWorker(redis)];
-    const run = runScript('scripts/analyse.ts', analyseArgs(folder, out, redis.url));
+    const workers = [await startTestWorker(redis)];
+    const run = runScript('analyse', analyseArgs(folder, out, redis.url));
     try {
       await volumeInHand(queue);
       await queue.close();
@@ -211,9 +191,9 @@ test('Redis stopped for 5 s in the middle of a volume and started again (append-
 test('analyse stopped with Ctrl-C and run again: the cohort completes, nothing queued twice, no row twice, nothing left in Redis', { skip, timeout: 180_000 }, async () => {
   await withRedis({}, async (redis) => {
     const folder = pictureCohort(10, true), out = `${folder}.csv`;
-    const workers = [await startWorker(redis)];
+    const workers = [await startTestWorker(redis)];
     try {
-      const first = runScript('scripts/analyse.ts', analyseArgs(folder, out, redis.url));
+      const first = runScript('analyse', analyseArgs(folder, out, redis.url));
       await until('the first row', () => dataRows(out) >= 1);
       first.child.kill('SIGINT');
       assert.equal(await first.exited, 130, first.output());
@@ -238,20 +218,51 @@ test('50 scans, 3 workers started after they were queued: every worker takes sca
     const queue = openQueue(redis);
     // held until all three are up: the first worker to load its model would otherwise finish before the others start
     await queue.pause();
-    const run = runScript('scripts/analyse.ts', analyseArgs(folder, out, redis.url));
+    const run = runScript('analyse', analyseArgs(folder, out, redis.url));
     const workers: Running[] = [];
     try {
       await until('the cohort to be queued', () => /50 queued now/.test(run.output()));
-      const status = runScript('scripts/analyse.ts', ['--queue', redis.url, '--status']);
+      const status = runScript('analyse', ['--queue', redis.url, '--status']);
       assert.equal(await status.exited, 0, status.output());
       assert.match(status.output(), /: 50 queued, 0 active, 0 done \(results not yet in a CSV\), 0 failed; 0 workers connected/);
-      workers.push(...(await Promise.all([startWorker(redis), startWorker(redis), startWorker(redis)])));
+      workers.push(...(await Promise.all([startTestWorker(redis), startTestWorker(redis), startTestWorker(redis)])));
       await queue.resume();
       assert.equal(await run.exited, 0, run.output());
       assertOneRowPerFile(csvRows(out), 50);
       const taken = workers.map((worker) => worker.output().match(/ scan [0-9a-f]{12}: /g)?.length ?? 0);
       assert.ok(taken.every((count) => count > 0), `scans taken by each worker: ${taken.join(', ')}`);
       assert.equal(taken.reduce((a, b) => a + b), 50);
+    } finally {
+      await queue.close();
+      await stopWorkers(workers);
+    }
+  });
+});
+
+test('a scan its worker cannot see is tried again after a backoff and gets its real row; a job no worker can read fails at once', { skip, timeout: 120_000 }, async () => {
+  await withRedis({}, async (redis) => {
+    const folder = pictureCohort(1), out = `${folder}.csv`;
+    const file = path.join(folder, readdirSync(folder)[0]);
+    const queue = openQueue(redis);
+    const run = runScript('analyse', analyseArgs(folder, out, redis.url));
+    const workers: Running[] = [];
+    try {
+      await until('the cohort to be queued', () => /1 queued now/.test(run.output()));
+      renameSync(file, `${file}.away`); // as if the shared folder were not yet mounted on the worker's machine
+      workers.push(await startTestWorker(redis));
+      await until('a first attempt to fail', async () => (await queue.getDelayed()).length === 1);
+      const [delayed] = await queue.getDelayed();
+      assert.equal(delayed.attemptsMade, 1);
+      assert.match(delayed.failedReason, /^1 of the scan's 1 files are not at their path on .+: the cohort folder must be shared at the same path on every worker$/);
+      renameSync(`${file}.away`, file);
+      assert.equal(await run.exited, 0, run.output());
+      assert.deepEqual(csvRows(out).map((row) => [row.label, row.error]), [['Tumor', '']]);
+
+      const unreadable = await queue.add('scan', { scan: { name: 'from another version' } }, { attempts: 4, backoff: { type: 'exponential', delay: 2000 } });
+      await until('the job to fail', () => unreadable.isFailed());
+      const failed = (await queue.getJob(unreadable.id!))!;
+      assert.equal(failed.attemptsMade, 1);
+      assert.match(failed.failedReason, /^not a scan job of this version/);
     } finally {
       await queue.close();
       await stopWorkers(workers);

@@ -59,11 +59,17 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisProce
     url: `redis://${auth}127.0.0.1:${port}`,
     async start() {
       output = '';
+      let failed = false;
       child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout!.on('data', (chunk) => (output += chunk));
       child.stderr!.on('data', (chunk) => (output += chunk));
+      // not installed: under CI that fails the test, with this message
+      child.once('error', (error) => {
+        failed = true;
+        output += `${error.message} (apt-get install redis-server)`;
+      });
       for (let waited = 0; !/Ready to accept connections/.test(output); waited += 50) {
-        if (waited > 10_000 || child.exitCode !== null) throw new Error(`redis-server did not start on port ${port}:\n${output}`);
+        if (waited > 10_000 || failed || child.exitCode !== null) throw new Error(`redis-server did not start on port ${port}:\n${output}`);
         await sleep(50);
       }
     },

@@ -46,3 +46,9 @@ export function queueConnection(url: string): QueueConnection {
     },
   };
 }
+
+/** A person's message when Redis refused the password or user: waiting would not help, unlike a Redis that is away. */
+export function refusedAccess(error: Error, shown: string): string | null {
+  if (!/\b(WRONGPASS|NOAUTH|NOPERM)\b/.test(error.message)) return null;
+  return `Redis at ${shown} refused this connection (${error.message.split(/[.;]/)[0]}): check the password or ACL user in the URL.`;
+}

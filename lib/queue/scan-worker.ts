@@ -5,7 +5,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { analyseScan, type CohortRow } from '../cohort/analyse-scan';
 import { writeMask } from '../cohort/mask-file';
 import { loadTumourModel } from '../model/tumour-model';
-import type { QueueConnection } from './redis-url';
+import { refusedAccess, type QueueConnection } from './redis-url';
 import { COHORT_QUEUE, SCAN_QUEUE, scanJobSchema, type CohortJob } from './scan-jobs';
 
 // A worker: one scan at a time from the queue, through the same lib/ code as the server and the in-process command.
@@ -16,6 +16,8 @@ export interface WorkerOptions {
   /** How long a scan's lock lasts without renewal: a dead worker's scan goes to another after about twice this. */
   lockMs: number;
   log(line: string): void;
+  /** Redis refused the password: the worker cannot go on. */
+  refused(message: string): void;
 }
 
 export interface ScanWorker {
@@ -63,6 +65,8 @@ export async function startScanWorker(queue: QueueConnection, options: WorkerOpt
   scans.on('failed', (job, error) => options.log(`${name} scan ${job?.id?.slice(0, 12)}: attempt ${job?.attemptsMade} failed: ${error.message}`));
   for (const worker of [scans, cohorts]) {
     worker.on('error', (error) => {
+      const refused = refusedAccess(error, queue.shown);
+      if (refused) return options.refused(refused);
       // Redis going away repeats the same error on every reconnect: say it once
       if (error.message !== lastError) options.log(`${name}: ${error.message}`);
       lastError = error.message;
