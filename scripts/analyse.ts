@@ -59,11 +59,11 @@ function progressBar(format: string) {
 }
 
 /** Ctrl-C: stop after what is in hand; the same command again resumes. */
-function stopOnInterrupt(): () => boolean {
+function stopOnInterrupt(message: string): () => boolean {
   let stopping = false;
   process.once('SIGINT', () => {
     stopping = true;
-    console.error('\nStopping after the scan in hand; run the same command again to resume.');
+    console.error(`\n${message}`);
   });
   return () => stopping;
 }
@@ -83,7 +83,7 @@ async function inProcess(options: Options) {
   const bar = progressBar('{bar} {value}/{total} scans | {rate} scans/min | ETA {eta_formatted} | {scan}');
   const started = performance.now();
   let analysed = 0, errors = 0;
-  const stopped = stopOnInterrupt();
+  const stopped = stopOnInterrupt('Stopping after the scan in hand; run the same command again to resume.');
   bar.start(scans.length, already, { rate: '-', scan: '' });
   for (const scan of todo) {
     if (stopped()) break;
@@ -120,7 +120,7 @@ async function throughQueue(options: Options, connection: QueueConnection) {
   // workers on other machines see the same files at the same absolute paths
   const cohort = { folder: path.resolve(options.folder), out: path.resolve(options.out), masks: options.masks ? path.resolve(options.masks) : null };
   const queue = await openQueue(connection);
-  const stopped = stopOnInterrupt();
+  const stopped = stopOnInterrupt('Stopping: the workers go on with the queued scans, and the same command again writes what they finish.');
   const { jobs, queued } = await queue.enqueue(cohort, todo);
   console.error(`${scans.length} scans under ${options.folder} (${skipped} other files skipped); ${already} already in ${options.out}, ${todo.length} to analyse through the queue at ${connection.shown}: ${queued} queued now, ${todo.length - queued} queued before.`);
 
@@ -138,7 +138,6 @@ async function throughQueue(options: Options, connection: QueueConnection) {
   const elapsed = performance.now() - started;
   console.error(`Wrote ${written} rows (${errors} with errors) in ${(elapsed / 1000).toFixed(1)} s: ${written ? (written / minutes(elapsed)).toFixed(1) : '0'} scans per minute across the workers. Results in ${options.out}${options.masks ? `, masks in ${options.masks}` : ''}.`);
   if (stopped()) {
-    console.error('The workers go on with the queued scans; their results wait in Redis for the same command.');
     process.exitCode = 130;
   } else {
     await queue.removeCohort(cohort); // every row is in the CSV: the paths and results leave Redis

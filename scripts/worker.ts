@@ -32,7 +32,7 @@ async function main() {
   const worker = await startScanWorker(connection, {
     lockMs: options.lockSeconds * 1000,
     log: (line) => console.log(line),
-    refused: (message) => {
+    fatal: (message) => {
       console.error(message);
       process.exit(1);
     },

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { analyseScan, type CohortRow } from '../cohort/analyse-scan';
+import { isModelUnavailableError } from '../errors';
 import { writeMask } from '../cohort/mask-file';
 import { loadTumourModel } from '../model/tumour-model';
 import { refusedAccess, type QueueConnection } from './redis-url';
@@ -16,8 +17,8 @@ export interface WorkerOptions {
   /** How long a scan's lock lasts without renewal: a dead worker's scan goes to another after about twice this. */
   lockMs: number;
   log(line: string): void;
-  /** Redis refused the password: the worker cannot go on. */
-  refused(message: string): void;
+  /** Redis refused the password, or the model stopped: this worker cannot go on. */
+  fatal(message: string): void;
 }
 
 export interface ScanWorker {
@@ -26,7 +27,7 @@ export interface ScanWorker {
   close(): Promise<void>;
 }
 
-async function scanProcessor(modelVersion: string, job: Job): Promise<CohortRow> {
+async function scanProcessor(modelVersion: string, job: Job, fatal: (message: string) => void): Promise<CohortRow> {
   const parsed = scanJobSchema.safeParse(job.data);
   // a job this code cannot read would fail the same way on every try and every worker
   if (!parsed.success) throw new UnrecoverableError(`not a scan job of this version: ${parsed.error.issues[0]?.message}`);
@@ -34,9 +35,15 @@ async function scanProcessor(modelVersion: string, job: Job): Promise<CohortRow>
   const missing = scan.problem ? 0 : scan.files.filter((file) => !existsSync(file)).length;
   // another worker may see the folder: this one is tried again, and the scan fails only if none does (no path is printed)
   if (missing) throw new Error(`${missing} of the scan's ${scan.files.length} files are not at their path on ${os.hostname()}: the cohort folder must be shared at the same path on every worker`);
-  const { row, mask } = await analyseScan(scan, modelVersion, masks !== null);
-  if (mask && masks) writeMask(masks, scan, mask);
-  return row;
+  try {
+    const { row, mask } = await analyseScan(scan, modelVersion, masks !== null);
+    if (mask && masks) writeMask(masks, scan, mask);
+    return row;
+  } catch (error) {
+    // a worker without its model would fail every scan after this one: it stops, and the scan goes to another try
+    if (isModelUnavailableError(error)) fatal((error as Error).message);
+    throw error;
+  }
 }
 
 /** A cohort's parent runs once every scan is done: it counts them, so its return value sums the cohort up. */
@@ -51,7 +58,7 @@ export async function startScanWorker(queue: QueueConnection, options: WorkerOpt
   const name = `${os.hostname()}:${process.pid}`;
   const common = { connection: queue.connection, name, lockDuration: options.lockMs, stalledInterval: options.lockMs };
   // one scan at a time: the model's session already uses every core; a scan given back three times fails
-  const scans = new Worker(SCAN_QUEUE, (job) => scanProcessor(model.manifest.model.version, job), { ...common, concurrency: 1, maxStalledCount: 3 });
+  const scans = new Worker(SCAN_QUEUE, (job) => scanProcessor(model.manifest.model.version, job, options.fatal), { ...common, concurrency: 1, maxStalledCount: 3 });
   const cohorts = new Worker(COHORT_QUEUE, cohortProcessor, { ...common, concurrency: 1 });
   const started = new Map<string, number>();
   let lastError = '';
@@ -66,7 +73,7 @@ export async function startScanWorker(queue: QueueConnection, options: WorkerOpt
   for (const worker of [scans, cohorts]) {
     worker.on('error', (error) => {
       const refused = refusedAccess(error, queue.shown);
-      if (refused) return options.refused(refused);
+      if (refused) return options.fatal(refused);
       // Redis going away repeats the same error on every reconnect: say it once
       if (error.message !== lastError) options.log(`${name}: ${error.message}`);
       lastError = error.message;
