@@ -30,8 +30,10 @@ test('a password or ACL user and TLS are taken, and the password is never in wha
   }
 });
 
-test('a refused password ends the command with a message, while a Redis that is away is waited for', () => {
+test('a refused password or an untrusted certificate ends the command with a message, while a Redis that is away is waited for', () => {
   assert.match(refusedAccess(new Error('WRONGPASS invalid username-password pair or user is disabled.'), 'redis://:***@h:1') ?? '', /^Redis at redis:\/\/:\*\*\*@h:1 refused this connection \(WRONGPASS .*\): check the password/);
   assert.match(refusedAccess(new Error('NOAUTH Authentication required.'), 'redis://h:1') ?? '', /NOAUTH Authentication required\)/);
   assert.equal(refusedAccess(new Error('connect ECONNREFUSED 127.0.0.1:6391'), 'redis://127.0.0.1:6391'), null);
+  const untrusted = Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+  assert.match(refusedAccess(untrusted, 'rediss://h:1') ?? '', /certificate of Redis at rediss:\/\/h:1 is not trusted \(self-signed certificate\): .*NODE_EXTRA_CA_CERTS/);
 });

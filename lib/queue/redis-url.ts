@@ -47,8 +47,13 @@ export function queueConnection(url: string): QueueConnection {
   };
 }
 
-/** A person's message when Redis refused the password or user: waiting would not help, unlike a Redis that is away. */
+/** A person's message when Redis refused the password or user, or its TLS certificate is not trusted: waiting would not help, unlike a Redis that is away. */
 export function refusedAccess(error: Error, shown: string): string | null {
-  if (!/\b(WRONGPASS|NOAUTH|NOPERM)\b/.test(error.message)) return null;
-  return `Redis at ${shown} refused this connection (${error.message.split(/[.;]/)[0]}): check the password or ACL user in the URL.`;
+  if (/\b(WRONGPASS|NOAUTH|NOPERM)\b/.test(error.message)) {
+    return `Redis at ${shown} refused this connection (${error.message.split(/[.;]/)[0]}): check the password or ACL user in the URL.`;
+  }
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test((error as NodeJS.ErrnoException).code ?? '')) {
+    return `The TLS certificate of Redis at ${shown} is not trusted (${error.message}): give its CA's certificate as NODE_EXTRA_CA_CERTS=ca.pem.`;
+  }
+  return null;
 }
