@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fixture } from '../testkit/client';
 import { expect, test } from '@playwright/test';
+import sharp from 'sharp';
 
 
 test('a real tumour slice gives Tumor with the tumour drawn over it', async ({ page }) => {
@@ -15,6 +16,20 @@ test('a real tumour slice gives Tumor with the tumour drawn over it', async ({ p
   // the overlay can be hidden without JavaScript: a checkbox and CSS
   await page.getByLabel('Show the predicted tumour').first().uncheck();
   await expect(result.getByTestId('overlay').first()).toBeHidden();
+});
+
+test('a slice turned by 90° is read upright, said so, and drawn on the picture as sent', async ({ page, request }) => {
+  const turned = await sharp(readFileSync(fixture('tumour-flair.png'))).rotate(270).png().toBuffer(); // 90° counter-clockwise
+  await page.goto('/predict');
+  await page.setInputFiles('input[name=flair]', { name: 'turned.png', mimeType: 'image/png', buffer: turned });
+  await page.getByRole('button', { name: 'Analyse slice' }).click();
+  const result = page.getByTestId('result');
+  await expect(result.getByTestId('label').first()).toHaveText('Tumor');
+  await expect(result.getByTestId('orientation-note')).toContainText('Read turned 90° clockwise, upright');
+  await expect(result.getByTestId('overlay').first()).toBeVisible();
+  const answer = await (await request.post('/api/predict', { multipart: { flair: { name: 'turned.png', mimeType: 'image/png', buffer: turned } } })).json();
+  expect(answer.orientation).toMatchObject({ turnDegrees: 90, source: 'detected' });
+  expect(answer.label).toBe('Tumor');
 });
 
 test('a real tumour-free slice gives No Tumor', async ({ page }) => {

@@ -4,7 +4,7 @@
 
 Input: the upload letterboxed into 256 x 256 as the tumour model sees it, averaged over 4 x 4 cells: RGB 64 x 64 in 0..1.
 Five stages, each a strided 3 x 3 convolution (64 -> 2 pixels) and depth - 1 more at the same size, global average pooling,
-one linear layer to three classes.
+one linear layer to three classes (the orientation reader, orientation_train.py, uses the same network with five).
 """
 import torch
 import torch.nn as nn
@@ -25,7 +25,7 @@ def stage(cin, cout, depth):
 
 
 class GuardNet(nn.Module):
-    def __init__(self, width=16, depth=1):
+    def __init__(self, width=16, depth=1, classes=len(CLASSES)):
         super().__init__()
         self.width, self.depth = width, depth
         w = [width, 2 * width, 3 * width, 4 * width, 6 * width]
@@ -34,7 +34,7 @@ class GuardNet(nn.Module):
         self.enc3 = stage(w[1], w[2], depth)  # 8 x 8
         self.enc4 = stage(w[2], w[3], depth)  # 4 x 4
         self.enc5 = stage(w[3], w[4], depth)  # 2 x 2
-        self.classify = nn.Linear(w[4], len(CLASSES))
+        self.classify = nn.Linear(w[4], classes)
 
     def forward(self, x):
         x = self.enc5(self.enc4(self.enc3(self.enc2(self.enc1(x)))))
@@ -44,7 +44,7 @@ class GuardNet(nn.Module):
 def from_state(state):
     """A GuardNet of whatever width and depth these saved weights have."""
     depth = sum(1 for key in state if key.startswith("enc1.") and state[key].dim() == 4)  # convolution weights of stage 1
-    net = GuardNet(state["enc1.0.weight"].shape[0], depth)
+    net = GuardNet(state["enc1.0.weight"].shape[0], depth, state["classify.weight"].shape[0])
     net.load_state_dict(state)
     return net.eval()
 

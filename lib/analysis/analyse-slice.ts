@@ -11,6 +11,9 @@ import type { SlicePrediction, TumourModel } from '../model/tumour-model';
 import { guardWarning, judgeUpload, NotBrainMriError, refusalMessage, type GuardReport } from './mri-guard';
 import { chooseReadings, channelsFor, flairChannel, type Reading, type ReadingChoice } from './readings';
 import { tumourDrawing } from './decision';
+import { predictMirrorAveraged } from './mirror-average';
+import { readOrientation, turnImage, turnOf, type SliceOrientation } from './orientation';
+import { inverseTurn, turnRaster, type QuarterTurns } from '../imaging/turn';
 import { withTumourModel } from './model-turn';
 import type { Reservation } from '../runtime/memory-budget';
 import { inferenceGate, Gate } from '../runtime/inference-gate';
@@ -58,11 +61,33 @@ export interface SliceAnalysis {
   model: { name: string; version: string };
   /** What the guard saw; a 200 answer carries it so that a program can decide for itself. */
   guard: GuardReport;
+  /** Which way up the upload was; it was read upright, and everything here is turned back to the upload as sent. */
+  orientation: SliceOrientation;
   /** The model was not made for this picture (another MRI sequence or plane, or a forced picture), or null. */
   warning: string | null;
   /** Said when the slice shows no brain: an MRI slice all the same, with nothing to find. */
   note: string | null;
   timingsMs: { decode: number; preprocess: number; guard: number; inference: number; postprocess: number; total: number };
+}
+
+/**
+ * The upload read upright: a picture turned from upright is turned back before the letterbox, the guard and the model
+ * (T1 and T1c follow the FLAIR), so that every part of the reading sees the slice as it was trained on it.
+ */
+async function uprightUpload(images: Awaited<ReturnType<typeof decodeAll>>, size: number) {
+  const { flair } = images;
+  const box = letterbox(flair.width, flair.height, size);
+  const orientation = await readOrientation(flair, await letterboxPixels(flair.rgb, flair.width, flair.height, box), box);
+  // a DICOM image is decoded upright from its tags already: only a detected turn is undone here
+  const quarters: QuarterTurns = orientation.source === 'detected' ? turnOf(orientation.turnDegrees) : 0;
+  const upright = (image: typeof flair | undefined) => image && turnImage(image, inverseTurn(quarters));
+  return { orientation, quarters, flair: upright(flair)!, t1: upright(images.t1), t1c: upright(images.t1c) };
+}
+
+/** A result read upright, turned back to the upload as sent. */
+function turnBack(result: ReadingResult, width: number, height: number, quarters: QuarterTurns): ReadingResult {
+  if (quarters === 0 || !result.mask) return result;
+  return { ...result, mask: turnRaster({ width, height, pixels: result.mask }, quarters, 1).pixels };
 }
 
 const NO_BRAIN_NOTE = 'No brain is visible in this slice (less than 3% of it is brighter than the background), so there is no tumour to find in it.';
@@ -115,9 +140,9 @@ async function toResult(
 export async function analyseSlice(upload: SliceUpload, options: { memory?: Reservation } = {}): Promise<SliceAnalysis> {
   return withTumourModel(async (model, started) => {
     const size = model.inputSize;
-    const { flair, box, readings, pixelsByReading, input, guard, decodeMs, preprocessMs } = await preparation.run(async () => {
+    const { flair, box, readings, pixelsByReading, input, guard, orientation, quarters, decodeMs, preprocessMs } = await preparation.run(async () => {
       const decodeStarted = performance.now();
-      const { flair, t1, t1c } = await decodeAll(upload, options.memory);
+      const { orientation, quarters, flair, t1, t1c } = await uprightUpload(await decodeAll(upload, options.memory), size);
       const decoded = performance.now();
       const box = letterbox(flair.width, flair.height, size);
       const readings = chooseReadings(flair, Boolean(t1 || t1c), upload.reading);
@@ -133,32 +158,38 @@ export async function analyseSlice(upload: SliceUpload, options: { memory?: Rese
         if (readings[i] === 'grayscale') greyToModelInput(flairChannel(pixels), rule, into);
         else toModelInput(pixels, rule, undefined, into);
       });
-      return { flair, box, readings, pixelsByReading, input, guard, decodeMs: decoded - decodeStarted, preprocessMs: performance.now() - decoded - guard.ms };
+      return { flair, box, readings, pixelsByReading, input, guard, orientation, quarters, decodeMs: decoded - decodeStarted, preprocessMs: performance.now() - decoded - guard.ms };
     });
 
     let inferenceMs = 0;
     const predictions = await inferenceGate.run(async () => {
       const inferenceStarted = performance.now();
-      const out = await model.predict(input, readings.length);
+      const out = await predictMirrorAveraged(model, input, readings.length);
       inferenceMs = performance.now() - inferenceStarted;
       return out;
     });
     const inferred = performance.now();
 
     const flairs = pixelsByReading.map(flairChannel);
-    const results = await Promise.all(readings.map((reading, i) => toResult(model, reading, predictions[i], flairs[i], box, flair)));
+    const upright = await Promise.all(readings.map((reading, i) => toResult(model, reading, predictions[i], flairs[i], box, flair)));
+    // everything the answer shows is turned back to the upload as sent
+    const results = upright.map((result) => turnBack(result, flair.width, flair.height, quarters));
+    const asSent = (pixels: Uint8Array, channels: number) => turnRaster({ width: flair.width, height: flair.height, pixels }, quarters, channels);
+    const shown = asSent(pixelsByReading[0], 3);
+    const spacing = flair.pixelSpacingMm;
     const finished = performance.now();
     return {
-      width: flair.width,
-      height: flair.height,
-      pixelSpacingMm: flair.pixelSpacingMm,
-      pixels: pixelsByReading[0],
-      flair: flairs[0],
+      width: shown.width,
+      height: shown.height,
+      pixelSpacingMm: spacing && quarters % 2 === 1 ? [spacing[1], spacing[0]] : spacing,
+      pixels: shown.pixels,
+      flair: asSent(flairs[0], 1).pixels,
       result: results[0],
       alternative: results[1] ?? null,
       threshold: model.manifest.thresholds.slice,
       model: { name: model.manifest.model.name, version: model.manifest.model.version },
       guard,
+      orientation,
       warning: guardWarning(guard),
       note: visibleBrainShare(pixelsByReading[0]) < VISIBLE_SHARE ? NO_BRAIN_NOTE : null,
       timingsMs: {

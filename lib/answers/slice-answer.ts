@@ -50,6 +50,7 @@ export async function sliceApiBody(analysis: SliceAnalysis): Promise<SliceAnswer
     warning: analysis.warning,
     note: analysis.note,
     guard: guardBody(analysis.guard),
+    orientation: analysis.orientation,
     timingsMs: analysis.timingsMs,
   };
 }
@@ -79,6 +80,8 @@ export interface SliceView {
   note: string | null;
   /** What the guard saw, in a sentence. */
   guardReason: string;
+  /** How the slice was turned to be read upright, in a sentence; null when it was read as sent. */
+  orientationNote: string | null;
   totalMs: number;
   inferenceMs: number;
 }
@@ -104,6 +107,12 @@ async function readingView(result: ReadingResult, analysis: SliceAnalysis, displ
   };
 }
 
+function orientationNote({ turnDegrees, source, confidence }: SliceAnalysis['orientation']): string | null {
+  if (turnDegrees === 0) return null;
+  const how = source === 'dicom' ? 'as its DICOM orientation tags say' : `the front of the head was found on the ${turnDegrees === 180 ? 'bottom' : turnDegrees === 90 ? 'left' : 'right'} (confidence ${confidence?.toFixed(2)})`;
+  return `Read turned ${turnDegrees}° clockwise, upright: ${how}. The picture and the drawing are shown as sent.`;
+}
+
 export async function sliceView(analysis: SliceAnalysis): Promise<SliceView> {
   // a slice read as grey is shown as a one-channel PNG: a third of the pixels to encode and to send
   const grey = analysis.result.reading === 'grayscale';
@@ -126,6 +135,7 @@ export async function sliceView(analysis: SliceAnalysis): Promise<SliceView> {
     warning: analysis.warning,
     note: analysis.note,
     guardReason: analysis.guard.reason,
+    orientationNote: orientationNote(analysis.orientation),
     totalMs: analysis.timingsMs.total,
     inferenceMs: analysis.timingsMs.inference,
   };

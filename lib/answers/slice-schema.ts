@@ -30,6 +30,12 @@ export const sliceAnswer = z.strictObject({
   warning: z.string().nullable(),
   note: z.string().nullable(),
   guard: guardAnswer,
+  orientation: z.strictObject({
+    turnDegrees: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)])
+      .describe('how far the upload is turned from upright (the front of the head at the top), counter-clockwise; it was read turned back by as much, and the mask is at the upload as sent. A mirror cannot be seen in an axial slice: nothing here says left or right'),
+    source: z.enum(['dicom', 'detected']).describe('dicom: from the orientation tags; detected: read from the pixels by the orientation model'),
+    confidence: probability.nullable().describe("the orientation model's probability for what was done (the turn, or leaving the picture as sent); null when the tags say"),
+  }),
   timingsMs: z.strictObject({
     decode: z.number(), preprocess: z.number(), guard: z.number(), inference: z.number(), postprocess: z.number(), total: z.number(),
   }),

@@ -4,6 +4,7 @@ import { chooseSliceAxes } from '../volume/axes';
 import { copyPixels, readDicomHeader } from './dicom-file';
 import { dicomAffine } from './dicom-series';
 import { findIntensityWindow, sliceReader } from '../volume/intensity';
+import type { QuarterTurns } from '../imaging/turn';
 import type { ScalarVolume } from '../volume/scalar-volume';
 import { sliceGrid } from '../volume/slices';
 
@@ -18,6 +19,19 @@ export interface DicomPicture {
   grey: Uint8Array;
   /** Between rows and between columns of `grey`, mm; null when the file gives no PixelSpacing. */
   pixelSpacingMm: [number, number] | null;
+  /** With orientation tags: how far the stored pixels are turned from upright, counter-clockwise quarters; else null. */
+  storedTurn: QuarterTurns | null;
+}
+
+/**
+ * Which stored direction points to the back of the head (the bottom of an upright axial slice, RAS+ y negative): along the
+ * columns (j), upright; along the rows (i), the front is on the left, a quarter turn counter-clockwise; and so on.
+ */
+function storedTurnOf(affine: number[][]): QuarterTurns {
+  const back = (column: number) => -affine[1][column] / (Math.hypot(affine[0][column], affine[1][column], affine[2][column]) || 1);
+  const [i, j] = [back(0), back(1)];
+  if (Math.abs(j) >= Math.abs(i)) return j >= 0 ? 0 : 2;
+  return i > 0 ? 1 : 3;
 }
 
 // Stored pixels, two float32 copies for the window and the slice, and the 8-bit result, per pixel
@@ -69,5 +83,6 @@ export async function readDicomPicture(bytes: Uint8Array, label: string, admit?:
     height: grid.height,
     grey,
     pixelSpacingMm: header.pixelSpacingMm ? [grid.rowSpacingMm, grid.columnSpacingMm] : null,
+    storedTurn: header.orientation ? storedTurnOf(affine) : null,
   };
 }

@@ -48,5 +48,5 @@ export async function decodeImage(bytes: Uint8Array, label = 'The file', admit?:
   const picture = await readDicomPicture(bytes, label, admit);
   const rgb = new Uint8Array(picture.grey.length * 3);
   for (let i = 0; i < picture.grey.length; i++) rgb[i * 3] = rgb[i * 3 + 1] = rgb[i * 3 + 2] = picture.grey[i];
-  return { width: picture.width, height: picture.height, rgb, format, isColour: false, pixelSpacingMm: picture.pixelSpacingMm };
+  return { width: picture.width, height: picture.height, rgb, format, isColour: false, pixelSpacingMm: picture.pixelSpacingMm, tagTurn: picture.storedTurn };
 }

@@ -1,6 +1,7 @@
 import sharp, { type Metadata } from 'sharp';
 import { UploadError } from '../errors';
 import { MAX_INPUT_PIXELS, MIN_IMAGE_SIDE } from '../limits';
+import type { QuarterTurns } from './turn';
 
 // The only place (with raster.ts) that talks to sharp for slices: a picture file (PNG, JPEG, TIFF, WebP) -> pixels.
 
@@ -15,6 +16,8 @@ export interface DecodedImage {
   isColour: boolean;
   /** Between rows and between columns, mm: known for a DICOM image with PixelSpacing, null otherwise. */
   pixelSpacingMm: [number, number] | null;
+  /** A DICOM image with orientation tags: how far its stored pixels were turned from upright (counter-clockwise quarters; they are decoded upright). Null for pictures, which carry no orientation. */
+  tagTurn: QuarterTurns | null;
 }
 
 /** Grey when the three channels agree nearly everywhere (grey PNGs are often stored as RGB). */
@@ -58,7 +61,7 @@ export async function decodePicture(bytes: Uint8Array, format: Exclude<ImageForm
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
     const rgb = new Uint8Array(data.buffer, data.byteOffset, data.length);
-    return { width: info.width, height: info.height, rgb, format, isColour: looksColour(rgb), pixelSpacingMm: null };
+    return { width: info.width, height: info.height, rgb, format, isColour: looksColour(rgb), pixelSpacingMm: null, tagTurn: null };
   } catch {
     throw new UploadError(`${label} could not be decoded: the ${format.toUpperCase()} data is damaged or truncated.`, 400);
   }

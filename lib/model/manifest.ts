@@ -3,8 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ModelUnavailableError } from '../errors';
 
-// The two models' contracts: the tumour model's tensors (training/export.py; the app never guesses normalisation) and
-// the guard's (training/guard_train.py). Both are read and checked the same way.
+// The models' contracts: the tumour model's tensors (training/export.py; the app never guesses normalisation), the
+// guard's (training/guard_train.py) and the orientation reader's (training/orientation_train.py). All are read and checked the same way.
 
 const manifestSchema = z.object({
   model: z.object({ name: z.string(), version: z.string(), file: z.string(), sha256: z.string(), bytes: z.number(), architecture: z.string(), epoch: z.number().optional() }),
@@ -47,8 +47,21 @@ const guardManifestSchema = z.object({
   metrics: z.record(z.string(), z.any()).default({}),
 });
 
+// the orientation reader (training/orientation_train.py): the guard's input, five classes
+const orientationManifestSchema = z.object({
+  model: z.object({ name: z.string(), version: z.string(), file: z.string(), sha256: z.string(), bytes: z.number() }),
+  input: z.object({ name: z.string(), shape: z.tuple([z.string(), z.literal(3), z.number(), z.number()]), scale: z.number() }),
+  output: z.object({
+    name: z.string(),
+    classes: z.tuple([z.literal('upright'), z.literal('turned-90'), z.literal('turned-180'), z.literal('turned-270'), z.literal('do-not-turn')]),
+  }),
+  threshold: z.number(),
+  metrics: z.record(z.string(), z.any()).default({}),
+});
+
 export type ModelManifest = z.infer<typeof manifestSchema>;
 export type GuardManifest = z.infer<typeof guardManifestSchema>;
+export type OrientationManifest = z.infer<typeof orientationManifestSchema>;
 export type Normalisation = ModelManifest['normalisation'];
 
 export function modelsDirectory(): string {
@@ -75,4 +88,8 @@ export function readManifest(directory = modelsDirectory()): ModelManifest {
 
 export function readGuardManifest(directory = modelsDirectory()): GuardManifest {
   return readModelJson(directory, 'guard.json', guardManifestSchema, 'guard manifest', 'Train and export it (training/guard_train.py)');
+}
+
+export function readOrientationManifest(directory = modelsDirectory()): OrientationManifest {
+  return readModelJson(directory, 'orientation.json', orientationManifestSchema, 'orientation manifest', 'Train and export it (training/orientation_train.py)');
 }

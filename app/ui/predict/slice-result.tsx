@@ -65,6 +65,7 @@ export default function SliceResult({ view }: { view: SliceView }) {
           Warning: {view.warning}
         </p>
       )}
+      {view.orientationNote && <p data-testid="orientation-note" className="rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm text-slate-700">{view.orientationNote}</p>}
       {view.note && <p data-testid="no-brain-note" className="rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm text-slate-700">{view.note}</p>}
       <ReadingPanel view={view} reading={view.result} headingLevel="h2" />
       {view.alternative && (

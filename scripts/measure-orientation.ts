@@ -1,0 +1,105 @@
+/**
+ * Slices in each of the 8 turns and mirrors, through the app's own slice path (decode, orientation reader, guard, model):
+ * how many are refused or flagged, the slice AUC, and how often the reader found the turn. Test patients and outside
+ * volumes only: LGG test patients (models/manifest.json split.test; FLAIR as a grey PNG) and the outside BRATS volumes,
+ * rendered by the app's volume path (`npx tsx scripts/render-volume-slices.ts ../shared/data/brats2013 /tmp/outside
+ * pat0002 pat0004` first). Slices with visible brain only (FLAIR >= 20 on at least 3% of the slice).
+ *
+ *   npx tsx scripts/measure-orientation.ts [--lgg ../shared/data/lgg] [--outside /tmp/outside] [--every 1]
+ *
+ * A refused slice counts as No Tumor in the AUC, as a person would read it. The last line printed is one JSON object.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { analyseSlice } from '../lib/analysis/analyse-slice';
+import { isNotBrainMriError } from '../lib/analysis/mri-guard';
+import { rocAuc } from '../lib/evaluation/metrics';
+import { readManifest } from '../lib/model/manifest';
+import { pauseTraining } from '../testkit/pause-training';
+
+const { values } = parseArgs({ options: { lgg: { type: 'string', default: '../shared/data/lgg' }, outside: { type: 'string', default: '/tmp/outside' }, every: { type: 'string', default: '1' } } });
+const every = Number(values.every);
+
+interface Source { set: 'lgg-test' | 'outside'; grey: Buffer; width: number; height: number; tumour: boolean }
+
+const visible = (grey: Uint8Array) => grey.reduce((n, v) => n + (v >= 20 ? 1 : 0), 0) >= 0.03 * grey.length;
+
+async function lggSources(): Promise<Source[]> {
+  const sources: Source[] = [];
+  for (const patient of readManifest().split.test) {
+    const folder = path.join(values.lgg!, patient);
+    const names = readdirSync(folder).filter((n) => /_\d+\.png$/.test(n)).sort();
+    for (const name of names.filter((_, i) => i % every === 0)) {
+      const { data, info } = await sharp(readFileSync(path.join(folder, name))).extractChannel(1).raw().toBuffer({ resolveWithObject: true });
+      if (!visible(data)) continue;
+      const mask = await sharp(readFileSync(path.join(folder, name.replace(/\.png$/, '_mask.png')))).extractChannel(0).raw().toBuffer();
+      sources.push({ set: 'lgg-test', grey: data, width: info.width, height: info.height, tumour: mask.some((v) => v > 0) });
+    }
+  }
+  return sources;
+}
+
+function outsideSources(): Source[] {
+  const sources: Source[] = [];
+  for (const patient of ['pat0002', 'pat0004']) {
+    const prefix = `${values.outside}-${patient}`;
+    if (!existsSync(`${prefix}.json`)) throw new Error(`${prefix}.json is missing: render the outside volumes first (see the header)`);
+    const { slices, size } = JSON.parse(readFileSync(`${prefix}.json`, 'utf8'));
+    const images = readFileSync(`${prefix}.images.u8`), masks = readFileSync(`${prefix}.masks.u8`);
+    for (let s = 0; s < slices; s += every) {
+      const grey = Buffer.alloc(size * size);
+      for (let p = 0; p < size * size; p++) grey[p] = images[(s * size * size + p) * 3 + 1];
+      if (!visible(grey)) continue;
+      const mask = masks.subarray(s * size * size, (s + 1) * size * size);
+      sources.push({ set: 'outside', grey, width: size, height: size, tumour: mask.some((v) => v > 0) });
+    }
+  }
+  return sources;
+}
+
+/** Counter-clockwise quarter turns, after an optional left-right mirror. */
+async function orient(source: Source, quarters: number, mirrored: boolean): Promise<Uint8Array> {
+  let image = sharp(source.grey, { raw: { width: source.width, height: source.height, channels: 1 } });
+  if (mirrored) image = image.flop();
+  if (quarters) image = sharp(await image.png().toBuffer()).rotate(360 - 90 * quarters);
+  return new Uint8Array(await image.png().toBuffer());
+}
+
+const resume = pauseTraining();
+try {
+  const sources = [...(await lggSources()), ...outsideSources()];
+  const rows: object[] = [];
+  for (const mirrored of [false, true]) {
+    for (const quarters of [0, 1, 2, 3]) {
+      const bySet: Record<string, { n: number; refused: number; flagged: number; found: number; labels: boolean[]; scores: number[] }> = {};
+      for (const source of sources) {
+        const tally = (bySet[source.set] ??= { n: 0, refused: 0, flagged: 0, found: 0, labels: [], scores: [] });
+        tally.n++;
+        tally.labels.push(source.tumour);
+        try {
+          const analysis = await analyseSlice({ flair: await orient(source, quarters, mirrored), reading: 'auto' });
+          tally.scores.push(analysis.result.probability);
+          if (analysis.warning) tally.flagged++;
+          if (analysis.orientation.turnDegrees === 90 * quarters) tally.found++;
+        } catch (error) {
+          if (!isNotBrainMriError(error)) throw error;
+          tally.refused++;
+          tally.flagged++;
+          tally.scores.push(0);
+        }
+      }
+      for (const [set, t] of Object.entries(bySet)) {
+        const row = { orientation: `${mirrored ? 'mirrored, ' : ''}turned ${90 * quarters}°`, set, slices: t.n, refused: t.refused, flagged: t.flagged,
+          refusedPercent: +(100 * t.refused / t.n).toFixed(2), flaggedPercent: +(100 * t.flagged / t.n).toFixed(2),
+          auc: +rocAuc(t.labels, t.scores).toFixed(4), turnFound: +(t.found / t.n).toFixed(4) };
+        rows.push(row);
+        console.log(JSON.stringify(row));
+      }
+    }
+  }
+  console.log(JSON.stringify({ rows }));
+} finally {
+  resume();
+}

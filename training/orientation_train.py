@@ -1,0 +1,183 @@
+"""Train the orientation reader: which way up is an uploaded slice? Export models/orientation.onnx with models/orientation.json.
+
+    nice -n 19 /usr/bin/python3 training/orientation_train.py --out training/runs/orientation
+    /usr/bin/python3 training/orientation_train.py --export-only --out training/runs/orientation    # threshold and export from last.pt
+
+A picture carries no orientation, and slices exported as pictures come turned by 90 or 180 degrees (a volume sliced without
+transposing) or mirrored. A mirror cannot be seen in an axial slice (either hemisphere may be on either side); a turn can
+(where is the front of the head?). So the reader answers one of five classes on the guard's own input (guard_model.py, the
+same network with five outputs): the picture is upright, or turned by a quarter, a half or three quarters (counter-
+clockwise: turning it clockwise by as much makes it upright, up to a mirror), or "do not turn" (not an MRI slice, or no
+brain in it). Its labels come free: every MRI picture of the guard's arrays (guard_dataset.py: axial FLAIR, T1, T1c,
+sagittal and coronal planes, each as sent and under upload transforms) is mirrored at random, turned by a random quarter,
+and labelled with that turn; not-MRI pictures and slices without visible brain, turned alike, are labelled "do not turn".
+
+The app turns a picture only when the reader's answer is a turn with probability at least `threshold`: the lowest level at
+which at most --max-wrong of validation MRI pictures with visible brain (LGG VAL patients, in each of the four turns and
+mirrored) would be turned wrongly; a missed turn leaves the picture as sent, as before this reader existed.
+"""
+import hashlib
+import json
+import os
+import random
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from common import GUARD_DATASET, GUARD_VAL, command_line, option, start_run
+from flops import multiply_adds
+from guard_model import CELL, INPUT_SIZE, GuardNet, from_state
+from guard_real import VISIBLE_SHARE
+from guard_train import batches, to_tensor
+
+CLASSES = ["upright", "turned-90", "turned-180", "turned-270", "do-not-turn"]
+KEEP = 4
+NOT_MRI = 2  # the guard's class
+
+
+def targets(y, visible):
+    """Whether each picture has an upright: an MRI slice with visible brain."""
+    return (y != NOT_MRI) & (visible >= VISIBLE_SHARE)
+
+
+def turned(xb, turns):
+    """Each picture turned counter-clockwise by its number of quarters (torch.rot90 from rows towards columns)."""
+    out = xb.clone()
+    for k in range(1, 4):
+        sel = turns == k
+        out[sel] = torch.rot90(xb[sel], k, (2, 3))
+    return out
+
+
+def probabilities(model, x_u8, turns, mirror, size=512):
+    model.eval()
+    out = []
+    with torch.no_grad():
+        for start in range(0, len(x_u8), size):
+            xb = to_tensor(x_u8[start:start + size])
+            if mirror:
+                xb = xb.flip(3)
+            out.append(torch.softmax(model(turned(xb, torch.full((len(xb),), turns))), 1).numpy())
+    return np.concatenate(out)
+
+
+def validate(model, val, max_wrong):
+    """Every validation picture in its four turns, as sent and mirrored: the threshold, and how often the reader is right."""
+    has_upright = targets(val["val_y"], val["val_visible"])
+    answers = []  # (turn given, probabilities, has upright)
+    for mirror in [False, True]:
+        for k in range(4):
+            answers.append((k, probabilities(model, val["val_x"], k, mirror)))
+    mri = np.concatenate([p[has_upright] for _, p in answers])
+    truth = np.concatenate([np.full(has_upright.sum(), k) for k, _ in answers])
+    best, confidence = mri.argmax(1), mri.max(1)
+    # levels at which a wrong turn would be made; the threshold sits above all but max_wrong of them
+    wrong = np.sort(confidence[(best < KEEP) & (best != truth)])[::-1]
+    allowed = int(np.floor(max_wrong * len(mri)))
+    threshold = float(np.nextafter(wrong[allowed], 1)) if allowed < len(wrong) else 0.5
+    threshold = max(threshold, 0.5)
+    acted = (best < KEEP) & (confidence >= threshold)
+    turn = np.where(acted, best, 0)
+    as_sent = np.tile(np.char.endswith(val["val_kind"][has_upright], "as-sent") | ~np.char.startswith(val["val_kind"][has_upright], "axial"), len(answers))
+    others = np.concatenate([p[~has_upright] for _, p in answers])
+    other_turn = (others.argmax(1) < KEEP) & (others.argmax(1) > 0) & (others.max(1) >= threshold)
+    report = {
+        "mri_pictures": int(len(mri)),
+        "made_upright": float((turn == truth).mean()),
+        "turned_wrongly": float((acted & (best != truth)).mean()),
+        "left_as_sent_when_turned": float(((turn == 0) & (truth != 0)).mean()),
+        "by_turn_made_upright": {str(90 * k): float((turn[truth == k] == k).mean()) for k in range(4)},
+        "as_sent_made_upright": float((turn[as_sent] == truth[as_sent]).mean()),
+        "as_sent_turned_wrongly": float((acted & (best != truth))[as_sent].mean()),
+        "not_mri_or_blank_pictures": int(len(others)),
+        "not_mri_or_blank_turned": float(other_turn.mean()),
+    }
+    return threshold, report
+
+
+def main():
+    parser = command_line(__doc__)
+    option(parser, "--dataset", GUARD_DATASET, "training arrays (guard_dataset.py)")
+    option(parser, "--val", GUARD_VAL, "validation arrays for the threshold (guard_dataset.py --val-only)")
+    option(parser, "--out", "training/runs/orientation", "run folder")
+    option(parser, "--models", "models", "where orientation.onnx and orientation.json go")
+    option(parser, "--version", "1.0.0", "version written to orientation.json")
+    option(parser, "--epochs", 8)
+    option(parser, "--batch", 128)
+    option(parser, "--lr", 3e-3, "peak learning rate")
+    option(parser, "--width", 16, "channels of the first stage")
+    option(parser, "--depth", 2, "convolutions per stage")
+    option(parser, "--threads", 2, "torch threads")
+    option(parser, "--max-wrong", 0.001, "share of validation MRI pictures with visible brain that may be turned wrongly")
+    option(parser, "--seed", 7)
+    parser.add_argument("--export-only", action="store_true", help="choose the threshold on --val from <out>/last.pt and export")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    if args.export_only:
+        return export(from_state(torch.load(os.path.join(args.out, "last.pt"))), args)
+    start_run(args, indent=1)
+
+    data = np.load(args.dataset)
+    x, has_upright = data["train_x"], targets(data["train_y"], data["train_visible"])
+    model = GuardNet(args.width, args.depth, len(CLASSES))
+    optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    steps = args.epochs * int(np.ceil(len(x) / args.batch))
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=args.lr, total_steps=steps, pct_start=0.15)
+    # batches() mirrors and jitters the colours; the index comes along as the label so the turn can be drawn after
+    index = np.arange(len(x))
+    val = np.load(args.val)
+    log = open(os.path.join(args.out, "log.jsonl"), "w")
+    for epoch in range(args.epochs):
+        model.train()
+        started, total, n = time.time(), 0.0, 0
+        for xb, ib in batches(x, index, args.batch, rng):
+            turns = torch.randint(0, 4, (len(ib),))
+            labels = torch.where(torch.from_numpy(has_upright[ib.numpy()]), turns, torch.full_like(turns, KEEP))
+            loss = F.cross_entropy(model(turned(xb, turns)), labels)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            total, n = total + float(loss) * len(ib), n + len(ib)
+        threshold, report = validate(model, val, args.max_wrong)
+        entry = {"epoch": epoch + 1, "loss": total / n, "seconds": round(time.time() - started), "threshold": threshold, **report}
+        print(json.dumps(entry), flush=True)
+        log.write(json.dumps(entry) + "\n")
+        log.flush()
+        torch.save(model.state_dict(), os.path.join(args.out, "last.pt"))
+    export(model, args)
+
+
+def export(model, args):
+    model.eval()
+    threshold, report = validate(model, np.load(args.val), args.max_wrong)
+    json.dump({"threshold": threshold, **report}, open(os.path.join(args.out, "threshold.json"), "w"), indent=1)
+    file = os.path.join(args.models, "orientation.onnx")
+    with_softmax = torch.nn.Sequential(model, torch.nn.Softmax(1))
+    torch.onnx.export(with_softmax, torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE), file, input_names=["image"],
+                      output_names=["probabilities"], dynamic_axes={"image": {0: "batch"}, "probabilities": {0: "batch"}}, opset_version=13)
+    data = open(file, "rb").read()
+    manifest = {
+        "model": {"name": "orientation", "version": args.version, "file": "orientation.onnx", "sha256": hashlib.sha256(data).hexdigest(),
+                  "bytes": len(data), "parameters": sum(p.numel() for p in model.parameters()),
+                  "multiplyAdds": multiply_adds(model, (1, 3, INPUT_SIZE, INPUT_SIZE)),
+                  "architecture": f"5 stages of {model.depth} 3x3 conv + BN + ReLU (width {model.width}), a global mean and a linear layer to 5 classes (training/guard_model.py)",
+                  "weights": os.path.join(args.out, "last.pt")},
+        "input": {"name": "image", "shape": ["batch", 3, INPUT_SIZE, INPUT_SIZE], "channels": ["R", "G", "B"], "scale": 1 / 255,
+                  "preparation": f"the upload letterboxed into the {INPUT_SIZE * CELL} square, the mean of each {CELL}x{CELL} cell (the guard's input)"},
+        "output": {"name": "probabilities", "classes": CLASSES,
+                   "meaning": "turned-N: the picture is turned N degrees counter-clockwise from upright; turning it clockwise by N makes it upright, up to a left-right mirror"},
+        "threshold": threshold,
+        "metrics": {"validation": report},
+        "split": {"train": "the guard's training arrays (training/cache/guard-dataset.npz)", "validation": "the guard's validation arrays: LGG VAL patients and the corpus's val part"},
+    }
+    json.dump(manifest, open(os.path.join(args.models, "orientation.json"), "w"), indent=1)
+    print(json.dumps({"threshold": threshold, **report}), file.replace(os.sep, "/"), len(data), "bytes")
+
+
+if __name__ == "__main__":
+    main()
