@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { analyseSlice } from '../lib/analysis/analyse-slice';
+import { analyseVolume } from '../lib/analysis/analyse-volume';
+import { readDicomHeader, type DicomImageHeader } from '../lib/formats/dicom-file';
+import { readFramePixels } from '../lib/formats/dicom-pixels';
+import { decodeImage } from '../lib/formats/open-image';
+import { openVolume } from '../lib/formats/open-volume';
+import { ENCODERS, missingCodecTools, reencode, type EncoderName } from '../testkit/dicom-codecs';
+import { bratsSeries } from '../testkit/dicom-fixtures';
+import { makeDicom } from '../testkit/dicom-synthetic';
+import { endsWell } from '../testkit/fuzz';
+
+// Compressed transfer syntaxes as dcmtk and GDCM write them, read back to the same stored voxels as the uncompressed
+// series, and measured the same. A subset of the BRATS series (40 slices through the tumour) keeps this quick.
+
+const skip = missingCodecTools();
+if (skip && process.env.CI === 'true') throw new Error(`CI: ${skip}`);
+
+const LOSSLESS = (Object.keys(ENCODERS) as EncoderName[]).filter((name) => !name.includes('lossy'));
+
+let subset: Uint8Array[] | undefined;
+const bratsSubset = async () => (subset ??= (await bratsSeries()).slice(50, 90));
+const encoded = new Map<EncoderName, Uint8Array[]>();
+const encodedBy = async (name: EncoderName) => encoded.get(name) ?? encoded.set(name, reencode(await bratsSubset(), name)).get(name)!;
+
+const bytesOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+test('the BRATS series re-encoded by dcmtk and GDCM in every lossless syntax reads to byte-equal stored voxels', { skip }, async () => {
+  const plain = await (await openVolume(await bratsSubset(), 'The FLAIR volume')).read();
+  for (const name of LOSSLESS) {
+    const files = await encodedBy(name);
+    assert.match(new TextDecoder().decode(files[0].subarray(0, 400)), new RegExp(ENCODERS[name].syntax.replace(/\./g, '\\.')), `${name}: the tool wrote its syntax`);
+    const opened = await openVolume(files, 'The FLAIR volume');
+    assert.deepEqual(opened.series, { seriesNumber: 301, modality: 'MR', slices: 40 }, name);
+    assert.equal(opened.lossyCompression, false, name);
+    const volume = await opened.read();
+    assert.ok(bytesOf(volume.stored).equals(bytesOf(plain.stored)), `${name}: stored voxels differ`);
+    assert.deepEqual([volume.dims, volume.affine, volume.spacingMm, volume.slope, volume.intercept], [plain.dims, plain.affine, plain.spacingMm, plain.slope, plain.intercept], name);
+  }
+});
+
+test('the model measures the same tumour, with the same probability in every slice, in every lossless syntax', { skip }, async () => {
+  const plain = await analyseVolume({ flair: await bratsSubset() });
+  assert.ok(plain.tumourVolumeMl > 10, `${plain.tumourVolumeMl} mL`);
+  for (const name of LOSSLESS) {
+    const compressed = await analyseVolume({ flair: await encodedBy(name) });
+    assert.ok(Math.abs(compressed.tumourVolumeMl - plain.tumourVolumeMl) < 0.001, `${name}: ${compressed.tumourVolumeMl} mL against ${plain.tumourVolumeMl} mL`);
+    assert.deepEqual(compressed.slices.map((s) => s.probability), plain.slices.map((s) => s.probability), name);
+  }
+});
+
+/** An 8-bit grey head (JPEG Baseline holds 8 bits): a disc with a brighter spot. */
+function eightBitSlice(): { file: Uint8Array; pixels: number[] } {
+  const pixels = Array.from({ length: 128 * 128 }, (_, p) => {
+    const i = p % 128, j = Math.floor(p / 128);
+    return Math.hypot(i - 64, j - 64) < 50 ? 90 + ((i * 3 + j) % 30) + (Math.hypot(i - 50, j - 60) < 12 ? 100 : 0) : 0;
+  });
+  const file = makeDicom({ rows: 128, columns: 128, pixels, datatype: 'uint8', position: [0, 0, 0], orientation: [1, 0, 0, 0, 1, 0], pixelSpacing: [1, 1] });
+  return { file, pixels };
+}
+
+async function storedPixels(file: Uint8Array, label = 'File 1 of 1'): Promise<{ header: DicomImageHeader; pixels: Uint8Array | Int16Array | Uint16Array }> {
+  const header = readDicomHeader(file, label);
+  const pixels = header.datatype === 'int16' ? new Int16Array(header.rows * header.columns) : header.datatype === 'uint16' ? new Uint16Array(header.rows * header.columns) : new Uint8Array(header.rows * header.columns);
+  await readFramePixels(header, pixels, label);
+  return { header, pixels };
+}
+
+test('JPEG Baseline (8-bit) is read, close to the original, and marked lossy', { skip }, async () => {
+  const { file, pixels } = eightBitSlice();
+  const [jpeg] = reencode([file], 'JPEG Baseline (lossy, 8-bit)');
+  const decoded = await storedPixels(jpeg);
+  assert.equal(decoded.header.lossyCompression, true);
+  const meanError = Array.from(decoded.pixels).reduce((sum, v, p) => sum + Math.abs(v - pixels[p]), 0) / pixels.length;
+  assert.ok(meanError > 0 && meanError < 3, `mean error ${meanError}`);
+  const image = await decodeImage(jpeg, 'The FLAIR image');
+  assert.equal(image.lossyCompression, true);
+  assert.equal((await decodeImage(file, 'The FLAIR image')).lossyCompression, false);
+});
+
+const CORPUS = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
+const noCorpus = existsSync(CORPUS) ? false : 'pydicom\'s test files are not installed (apt-get install python3-pydicom)';
+
+test('pydicom\'s MR_small in its 8 encodings gives one probability (forced past the guard: it is 64×64)', { skip: noCorpus }, async () => {
+  const encodings = ['MR_small.dcm', 'MR_small_implicit.dcm', 'MR_small_bigendian.dcm', 'MR_small_expb.dcm', 'MR_small_padded.dcm', 'MR_small_RLE.dcm', 'MR_small_jpeg_ls_lossless.dcm', 'MR_small_jp2klossless.dcm'];
+  const probabilities = new Set<number>();
+  for (const name of encodings) {
+    const analysis = await analyseSlice({ flair: new Uint8Array(readFileSync(`${CORPUS}/${name}`)), reading: 'auto', force: true });
+    probabilities.add(analysis.result.probability);
+  }
+  assert.equal(probabilities.size, 1, JSON.stringify([...probabilities]));
+});
+
+test('mutated codestream bytes end in a 4xx naming the file and syntax, and the next valid file of that syntax still decodes', { skip }, async () => {
+  const slice = (await bratsSubset())[20];
+  const sources: Array<[string, Uint8Array]> = LOSSLESS.filter((name) => !name.startsWith('Deflated')).map((name) => [name, reencode([slice], name)[0]]);
+  sources.push(['JPEG Baseline (lossy, 8-bit)', reencode([eightBitSlice().file], 'JPEG Baseline (lossy, 8-bit)')[0]]);
+  for (const [name, valid] of sources) {
+    const expected = bytesOf((await storedPixels(valid)).pixels);
+    const [start, end] = readDicomHeader(valid, 'File 1 of 1').frameRanges![0][0];
+    // anywhere in the codestream, its entropy-coded body included, and more often in its first bytes (markers, sizes, tables)
+    const at = fc.oneof(fc.integer({ min: start, max: end - 1 }), fc.integer({ min: start, max: Math.min(end - 1, start + 64) }));
+    const mutation = fc.array(fc.record({ at, value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 12 });
+    let refusals = 0;
+    await fc.assert(
+      fc.asyncProperty(mutation, async (changes) => {
+        const mutated = valid.slice();
+        for (const { at, value } of changes) mutated[at] = value;
+        let refused: unknown;
+        await endsWell(async () => {
+          try {
+            await storedPixels(mutated, 'File 3 of 9');
+          } catch (error) {
+            refused = error;
+            throw error;
+          }
+        }, name);
+        if (refused) {
+          refusals += 1;
+          assert.match((refused as Error).message, /^File 3 of 9/, name);
+          const again = await storedPixels(valid);
+          assert.ok(bytesOf(again.pixels).equals(expected), `${name}: the next valid file decodes to its pixels`);
+        }
+      }),
+      { numRuns: 24, seed: 27 },
+    );
+    assert.ok(refusals > 0, `${name}: no mutation was refused, so recovery was never tried`);
+  }
+});
