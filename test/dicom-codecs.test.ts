@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { analyseSlice } from '../lib/analysis/analyse-slice';
 import { analyseVolume } from '../lib/analysis/analyse-volume';
+import { sliceApiBody } from '../lib/answers/slice-answer';
 import { readDicomHeader, type DicomImageHeader } from '../lib/formats/dicom-file';
 import { readFramePixels } from '../lib/formats/dicom-pixels';
 import { decodeImage } from '../lib/formats/open-image';
@@ -79,6 +80,9 @@ test('JPEG Baseline (8-bit) is read, close to the original, and marked lossy', {
   const image = await decodeImage(jpeg, 'The FLAIR image');
   assert.equal(image.lossyCompression, true);
   assert.equal((await decodeImage(file, 'The FLAIR image')).lossyCompression, false);
+  // and the answer says so
+  const analysis = await analyseSlice({ flair: jpeg, reading: 'auto', force: true });
+  assert.equal((await sliceApiBody(analysis)).lossyCompression, true);
 });
 
 const CORPUS = '/usr/lib/python3/dist-packages/pydicom/data/test_files';

@@ -48,6 +48,8 @@ export interface SliceAnalysis {
   height: number;
   /** Between rows and between columns, mm, when the upload says (DICOM PixelSpacing); null for pictures. */
   pixelSpacingMm: [number, number] | null;
+  /** A DICOM upload says its pixels went through lossy compression (a lossy syntax, or LossyImageCompression "01"). */
+  lossyCompression: boolean;
   /** Interleaved T1, FLAIR, T1c pixels of the primary reading, for pictures of the result. */
   pixels: Uint8Array;
   /** Its FLAIR channel alone (a grey reading is shown as this). */
@@ -115,7 +117,7 @@ async function toResult(
 export async function analyseSlice(upload: SliceUpload, options: { memory?: Reservation } = {}): Promise<SliceAnalysis> {
   return withTumourModel(async (model, started) => {
     const size = model.inputSize;
-    const { flair, box, readings, pixelsByReading, input, guard, decodeMs, preprocessMs } = await preparation.run(async () => {
+    const { flair, box, readings, pixelsByReading, input, guard, lossyCompression, decodeMs, preprocessMs } = await preparation.run(async () => {
       const decodeStarted = performance.now();
       const { flair, t1, t1c } = await decodeAll(upload, options.memory);
       const decoded = performance.now();
@@ -133,7 +135,8 @@ export async function analyseSlice(upload: SliceUpload, options: { memory?: Rese
         if (readings[i] === 'grayscale') greyToModelInput(flairChannel(pixels), rule, into);
         else toModelInput(pixels, rule, undefined, into);
       });
-      return { flair, box, readings, pixelsByReading, input, guard, decodeMs: decoded - decodeStarted, preprocessMs: performance.now() - decoded - guard.ms };
+      const lossyCompression = [flair, t1, t1c].some((image) => image?.lossyCompression);
+      return { flair, box, readings, pixelsByReading, input, guard, lossyCompression, decodeMs: decoded - decodeStarted, preprocessMs: performance.now() - decoded - guard.ms };
     });
 
     let inferenceMs = 0;
@@ -152,6 +155,7 @@ export async function analyseSlice(upload: SliceUpload, options: { memory?: Rese
       width: flair.width,
       height: flair.height,
       pixelSpacingMm: flair.pixelSpacingMm,
+      lossyCompression,
       pixels: pixelsByReading[0],
       flair: flairs[0],
       result: results[0],

@@ -46,6 +46,7 @@ export async function sliceApiBody(analysis: SliceAnalysis): Promise<SliceAnswer
           mask: other.maskPng ? { width, height, png: await other.maskPng } : null }
       : null,
     image: { width, height, pixelSpacingMm: analysis.pixelSpacingMm },
+    lossyCompression: analysis.lossyCompression,
     model: analysis.model,
     warning: analysis.warning,
     note: analysis.note,
@@ -77,6 +78,7 @@ export interface SliceView {
   model: { name: string; version: string };
   warning: string | null;
   note: string | null;
+  lossyCompression: boolean;
   /** What the guard saw, in a sentence. */
   guardReason: string;
   totalMs: number;
@@ -124,6 +126,7 @@ export async function sliceView(analysis: SliceAnalysis): Promise<SliceView> {
     alternative,
     model: analysis.model,
     warning: analysis.warning,
+    lossyCompression: analysis.lossyCompression,
     note: analysis.note,
     guardReason: analysis.guard.reason,
     totalMs: analysis.timingsMs.total,
