@@ -2,6 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readNiftiVolume } from '../lib/formats/nifti-read';
+import { allValues } from '../lib/volume/scalar-volume';
+import { fixture } from './client';
+import { bratsSeries } from './dicom-fixtures';
+import { makeDicom } from './dicom-synthetic';
 
 // DICOM files re-encoded by tools nobody here wrote: dcmtk (dcmcjpeg, dcmcjpls, dcmcrle, dcmconv) and GDCM (gdcmconv),
 // Debian's dcmtk and libgdcm-tools. Each tool is run once over a folder, not once a file: a shell loop.
@@ -37,4 +42,25 @@ export function reencode(files: Uint8Array[], encoder: EncoderName): Uint8Array[
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/** BRATS patient 0001's FLAIR slice 70 in 8 bits (JPEG Baseline holds 8), axial, 1 mm pixels, and its stored values. */
+export async function eightBitSlice(): Promise<{ file: Uint8Array; pixels: number[] }> {
+  const volume = await readNiftiVolume(readFileSync(fixture('brats-pat0001-flair.nii.gz')));
+  const [nx, ny] = volume.dims;
+  const plane = Array.from(allValues(volume).subarray(70 * nx * ny, 71 * nx * ny));
+  const max = Math.max(...plane);
+  const pixels = plane.map((v) => Math.round((255 * Math.max(0, v)) / max));
+  const file = makeDicom({ rows: ny, columns: nx, pixels, datatype: 'uint8', position: [0, 0, 0], orientation: [1, 0, 0, 0, 1, 0], pixelSpacing: [1, 1] });
+  return { file, pixels };
+}
+
+/** One file in each compressed syntax the server reads: a BRATS slice through the tumour, and the 8-bit head for JPEG Baseline. */
+export async function oneFrameOfEachSyntax(): Promise<Array<{ encoder: EncoderName; file: Uint8Array }>> {
+  const slice = (await bratsSeries())[70];
+  const eight = await eightBitSlice();
+  return (Object.keys(ENCODERS) as EncoderName[]).map((encoder) => ({
+    encoder,
+    file: reencode([encoder.includes('Baseline') ? eight.file : slice], encoder)[0],
+  }));
 }

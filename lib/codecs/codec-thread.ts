@@ -28,6 +28,10 @@ export class CodecFailure extends Error {
 const requestedLimit = Number(process.env.FRAME_DECODE_LIMIT_S ?? 2);
 export const FRAME_DECODE_LIMIT_MS = (Number.isFinite(requestedLimit) && requestedLimit > 0 ? requestedLimit : 2) * 1000;
 
+// A codec's WebAssembly memory grows to its largest frame and never shrinks: after a frame larger than this (a 2048×2048
+// 16-bit slice on /predict) the thread is ended, so that the memory is given back rather than held outside the budget
+const LARGE_FRAME_BYTES = 8 * 1024 * 1024;
+
 // Beside this file; the standalone build carries it (next.config.ts, scripts/build-standalone.sh)
 const WORKER_FILE = path.join(process.cwd(), 'lib', 'codecs', 'codec-worker.cjs');
 
@@ -75,10 +79,9 @@ function decodeOne(codec: WorkerCodec, stream: Uint8Array, bytesPerSample: numbe
       worker.off('message', onMessage);
       worker.off('exit', onExit);
       worker.unref();
-      if (failure) {
-        recycle(worker);
-        reject(failure);
-      } else resolve(frame!);
+      if (failure || frame!.pixels.length > LARGE_FRAME_BYTES) recycle(worker);
+      if (failure) reject(failure);
+      else resolve(frame!);
     };
     const onMessage = (reply: Reply) => {
       if (reply.id !== id) return;
