@@ -7,10 +7,14 @@ import { analyseVolume } from '../lib/analysis/analyse-volume';
 import { sliceApiBody } from '../lib/answers/slice-answer';
 import { readDicomHeader, type DicomImageHeader } from '../lib/formats/dicom-file';
 import { readFramePixels } from '../lib/formats/dicom-pixels';
+import { readNiftiVolume } from '../lib/formats/nifti-read';
 import { decodeImage } from '../lib/formats/open-image';
 import { openVolume } from '../lib/formats/open-volume';
+import { allValues } from '../lib/volume/scalar-volume';
+import { fixture } from '../testkit/client';
 import { eightBitSlice, ENCODERS, missingCodecTools, reencode, type EncoderName } from '../testkit/dicom-codecs';
 import { bratsSeries } from '../testkit/dicom-fixtures';
+import { enhancedFromVolume, hasPydicom } from '../testkit/dicom-synthetic';
 import { endsWell } from '../testkit/fuzz';
 
 // Compressed transfer syntaxes as dcmtk and GDCM write them, read back to the same stored voxels as the uncompressed
@@ -72,6 +76,24 @@ test('JPEG Baseline (8-bit) is read, close to the original, and marked lossy', {
   // and the answer says so
   const analysis = await analyseSlice({ flair: jpeg, reading: 'auto' });
   assert.equal((await sliceApiBody(analysis)).lossyCompression, true);
+});
+
+test('an Enhanced MR file compressed frame by frame reads to the voxels of the uncompressed file; a broken frame is named', { skip: skip || (hasPydicom() ? false : 'needs python3 with pydicom and numpy') }, async () => {
+  const volume = await readNiftiVolume(readFileSync(fixture('brats-pat0001-flair.nii.gz')));
+  const [nx, ny] = volume.dims;
+  // 20 slices through the tumour, frames shuffled, as pydicom writes it (scripts/make-enhanced-dicom.py)
+  const { bytes } = enhancedFromVolume({ dims: [nx, ny, 20], affine: volume.affine, values: allValues(volume).subarray(50 * nx * ny, 70 * nx * ny) }, { shuffle: true });
+  const plain = await (await openVolume([bytes], 'The FLAIR volume')).read();
+  for (const name of ['JPEG-LS Lossless', 'RLE Lossless', 'JPEG 2000 (lossless only)', 'JPEG Lossless (process 14, first-order prediction)'] as const) {
+    const [compressed] = reencode([bytes], name);
+    const read = await (await openVolume([compressed], 'The FLAIR volume')).read();
+    assert.ok(bytesOf(read.stored).equals(bytesOf(plain.stored)), `${name}: stored voxels differ`);
+    assert.deepEqual(read.affine, plain.affine, name);
+  }
+  const [jpegLs] = reencode([bytes], 'JPEG-LS Lossless');
+  const [start] = readDicomHeader(jpegLs, 'File 1 of 1').frameRanges![6][0];
+  jpegLs[start + 1] = 0; // frame 7's SOI, broken
+  await assert.rejects(async () => (await openVolume([jpegLs], 'The FLAIR volume')).read(), /File 1 of 1, frame 7 of 20 \(JPEG-LS Lossless\) is damaged: its frame does not start with a JPEG-LS frame header/);
 });
 
 const CORPUS = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
