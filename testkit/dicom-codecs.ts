@@ -20,6 +20,9 @@ export const ENCODERS = {
   'JPEG 2000 (lossless only)': { command: 'gdcmconv --j2k "$in" "$out"', syntax: '1.2.840.10008.1.2.4.90' },
   'Deflated Explicit VR Little Endian': { command: 'dcmconv +td "$in" "$out"', syntax: '1.2.840.10008.1.2.1.99' },
   'JPEG Baseline (lossy, 8-bit)': { command: 'dcmcjpeg +eb "$in" "$out"', syntax: '1.2.840.10008.1.2.4.50' },
+  // dcmcjpls writes near-lossless for unsigned pixels only: given the 8-bit slice
+  'JPEG-LS Near-Lossless (lossy, 8-bit)': { command: 'dcmcjpls +en "$in" "$out"', syntax: '1.2.840.10008.1.2.4.81' },
+  'JPEG 2000 (lossy)': { command: 'gdcmconv --j2k --lossy -r 10 "$in" "$out"', syntax: '1.2.840.10008.1.2.4.91' },
 } as const;
 
 export type EncoderName = keyof typeof ENCODERS;
@@ -55,12 +58,12 @@ export async function eightBitSlice(): Promise<{ file: Uint8Array; pixels: numbe
   return { file, pixels };
 }
 
-/** One file in each compressed syntax the server reads: a BRATS slice through the tumour, and the 8-bit head for JPEG Baseline. */
+/** One file in each compressed syntax the server reads: a BRATS slice through the tumour, in 8 bits where the encoder needs it. */
 export async function oneFrameOfEachSyntax(): Promise<Array<{ encoder: EncoderName; file: Uint8Array }>> {
   const slice = (await bratsSeries())[70];
   const eight = await eightBitSlice();
   return (Object.keys(ENCODERS) as EncoderName[]).map((encoder) => ({
     encoder,
-    file: reencode([encoder.includes('Baseline') ? eight.file : slice], encoder)[0],
+    file: reencode([encoder.includes('8-bit') ? eight.file : slice], encoder)[0],
   }));
 }
