@@ -13,9 +13,10 @@ import { decodeImage } from '../lib/formats/open-image';
 import { openVolume } from '../lib/formats/open-volume';
 import { allValues } from '../lib/volume/scalar-volume';
 import { fixture } from '../testkit/client';
+import { assertUploadError } from '../testkit/assert-upload-error';
 import { eightBitSlice, ENCODERS, missingCodecTools, reencode, type EncoderName } from '../testkit/dicom-codecs';
 import { bratsSeries } from '../testkit/dicom-fixtures';
-import { enhancedFromVolume, hasPydicom } from '../testkit/dicom-synthetic';
+import { enhancedFromVolume, hasPydicom, makeDicom } from '../testkit/dicom-synthetic';
 import { endsWell } from '../testkit/fuzz';
 
 // Compressed transfer syntaxes as dcmtk and GDCM write them, read back to the same stored voxels as the uncompressed
@@ -108,6 +109,13 @@ test('an Enhanced MR file compressed frame by frame reads to the voxels of the u
   const [start] = readDicomHeader(jpegLs, 'File 1 of 1').frameRanges![6][0];
   jpegLs[start + 1] = 0; // frame 7's SOI, broken
   await assert.rejects(async () => (await openVolume([jpegLs], 'The FLAIR volume')).read(), /File 1 of 1, frame 7 of 20 \(JPEG-LS Lossless\) is damaged: its frame does not start with a JPEG-LS frame header/);
+});
+
+test('a Deflated file that inflates past the file limit is refused at the limit (a deflate bomb)', { skip }, async () => {
+  // 3000×3000 int16 zeros: 18 MB that dcmconv deflates to a few kB
+  const [bomb] = reencode([makeDicom({ rows: 3000, columns: 3000, pixels: [0] })], 'Deflated Explicit VR Little Endian');
+  assert.ok(bomb.length < 200_000, `${bomb.length} bytes`);
+  await assertUploadError(() => readDicomHeader(bomb, 'File 2 of 3'), 413, /^File 2 of 3 \(Deflated Explicit VR Little Endian\) inflates to more than 16 MB, the limit for one file/);
 });
 
 const CORPUS = '/usr/lib/python3/dist-packages/pydicom/data/test_files';

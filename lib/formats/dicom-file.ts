@@ -129,7 +129,7 @@ function inflater(label: string, limit: number) {
       inflated = inflateRawSync(bytes.subarray(position), { maxOutputLength: limit });
     } catch (error) {
       if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new UploadError(`${label} (Deflated Explicit VR Little Endian) inflates to more than ${megabytes(limit)}, the limit for one file.`, 413);
+        throw new UploadError(`${label} (Deflated Explicit VR Little Endian) inflates to more than ${megabytes(limit)}, the limit for ${limit === MAX_DICOM_FILE_BYTES ? 'one file' : 'one Enhanced MR file'}.`, 413);
       }
       throw new UploadError(`${label} (Deflated Explicit VR Little Endian) is damaged: its deflated data set does not inflate.`, 400);
     }
@@ -156,7 +156,9 @@ export function readDicomHeader(bytes: Uint8Array, label: string): DicomImageHea
   let dataSet: DataSet;
   try {
     // stops at the pixel data's element header: its bytes are never walked
-    dataSet = dicomParser.parseDicom(bytes, { untilTag: tags.pixelData, inflater: inflater(label, limit) });
+    // a deflated file may inflate as far as its kind of file may be large: an Enhanced MR file as far as a volume
+    const inflateLimit = syntax.deflated && ENHANCED_MR_SOP_CLASSES.has(metaSopClassOf(bytes)) ? MAX_VOLUME_UPLOAD_BYTES : limit;
+    dataSet = dicomParser.parseDicom(bytes, { untilTag: tags.pixelData, inflater: inflater(label, inflateLimit) });
   } catch (error) {
     if (isUploadError(error)) throw error;
     throw damaged(label);
