@@ -10,12 +10,21 @@ const noStore = [{ key: 'Cache-Control', value: 'no-store' }];
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   // native addons are loaded by Node at run time, not bundled
-  serverExternalPackages: ['onnxruntime-node', 'sharp', 'formidable', 'pdfkit'],
+  serverExternalPackages: [
+    'onnxruntime-node', 'sharp', 'formidable', 'pdfkit',
+    // the DICOM codecs run in the codec worker, which requires them by name at run time; bundled, their .wasm would be taken apart
+    '@cornerstonejs/codec-openjpeg', '@cornerstonejs/codec-charls', '@cornerstonejs/codec-libjpeg-turbo-8bit', 'jpeg-lossless-decoder-js',
+  ],
   // STANDALONE=1 builds a self-contained server (.next/standalone) for a Node host or the Dockerfile
   output: process.env.STANDALONE === '1' ? 'standalone' : undefined,
-  // the tracer finds onnxruntime's binding but not the library it links (RUNPATH $ORIGIN), nor the models, the inference worker and the PDF's fonts read at run time
+  // the tracer finds onnxruntime's binding but not the library it links (RUNPATH $ORIGIN), nor the models, the inference worker and the PDF's fonts read at run time,
+  // nor the codec worker and the codecs it requires by path (lib/codecs/codec-worker.cjs)
   outputFileTracingIncludes: {
-    '**': [`./node_modules/onnxruntime-node/bin/napi-v*/${process.platform}/${process.arch}/*`, './models/*', './lib/model/inference-worker.cjs', './lib/answers/fonts/*'],
+    '**': [
+      `./node_modules/onnxruntime-node/bin/napi-v*/${process.platform}/${process.arch}/*`, './models/*', './lib/model/inference-worker.cjs', './lib/answers/fonts/*',
+      './lib/codecs/codec-worker.cjs', './node_modules/@cornerstonejs/codec-*/package.json', './node_modules/@cornerstonejs/codec-*/dist/*wasm_decode.*',
+      './node_modules/jpeg-lossless-decoder-js/package.json', './node_modules/jpeg-lossless-decoder-js/release/cjs/*',
+    ],
   },
   experimental: {
     serverActions: {

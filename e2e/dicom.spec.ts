@@ -102,9 +102,11 @@ const refusals: Array<{ title: string; upload: () => FormData; status: number; m
     upload: () => seriesForm([makeEnhancedDicom(Array.from({ length: 6 }, (_, k) => ({ position: [0, 0, 4 * k], stackId: k < 3 ? '1' : '2' })), { rows: 64, columns: 64, pixels: [300, 320, 340] })]),
     status: 422, message: /Enhanced MR file that holds 2 stacks \(StackID\)/,
   },
-  { title: 'JPEG Lossless', upload: () => seriesForm(smallSeries({ transferSyntax: SYNTAX.jpegLossless })), status: 415, message: /compressed as JPEG Lossless \(first-order prediction\) \(1\.2\.840\.10008\.1\.2\.4\.70\)/ },
-  { title: 'JPEG 2000', upload: () => seriesForm(smallSeries({ transferSyntax: SYNTAX.jpeg2000 })), status: 415, message: /compressed as JPEG 2000 \(lossless only\)/ },
-  { title: 'RLE', upload: () => seriesForm(smallSeries({ transferSyntax: SYNTAX.rle })), status: 415, message: /compressed as RLE Lossless/ },
+  // the synthetic writer puts raw pixels where a codestream belongs: refused by the codestream's own header, naming file and syntax
+  { title: 'a broken JPEG Lossless frame', upload: () => seriesForm(smallSeries({ transferSyntax: SYNTAX.jpegLossless })), status: 400, message: /File \d of 6 \(JPEG Lossless \(process 14, first-order prediction\)\) is damaged: its frame does not start with a lossless JPEG frame header/ },
+  { title: 'a broken JPEG 2000 frame', upload: () => seriesForm(smallSeries({ transferSyntax: SYNTAX.jpeg2000 })), status: 400, message: /File \d of 6 \(JPEG 2000 \(lossless only\)\) is damaged/ },
+  { title: 'a broken RLE frame', upload: () => seriesForm(smallSeries({ transferSyntax: SYNTAX.rle })), status: 400, message: /File \d of 6 is a damaged DICOM file: its RLE Lossless pixel data/ },
+  { title: '12-bit JPEG Extended', upload: () => seriesForm(smallSeries({ transferSyntax: '1.2.840.10008.1.2.4.51' })), status: 415, message: /compressed as JPEG Extended \(lossy, 12-bit\) \(1\.2\.840\.10008\.1\.2\.4\.51\), which this server cannot decode/ },
   { title: 'one image alone', upload: () => seriesForm([slice()]), status: 422, message: /one image, not a series/ },
   { title: 'a CT series', upload: () => seriesForm(smallSeries({ modality: 'CT' })), status: 422, message: /this is CT; this tool reads MRI/ },
   {

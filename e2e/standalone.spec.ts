@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { fixture } from '../testkit/client';
+import { missingCodecTools, oneFrameOfEachSyntax } from '../testkit/dicom-codecs';
 
 // What a deployed `node server.js` must do with only its own folder (npm run build:standalone; run with E2E_STANDALONE=1,
 // which starts a copy of the folder outside the repository): load the model, analyse, and serve what the build copies in.
@@ -19,6 +20,16 @@ test.describe('the standalone server', () => {
     expect(body.label).toBe('Tumor');
     expect(body.tumourAreaPx).toBeGreaterThan(500);
     expect(Buffer.from(body.mask.png, 'base64').subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  test('decodes one frame of each compressed DICOM syntax with the codecs it carries', async ({ request }) => {
+    const missing = missingCodecTools();
+    if (missing && process.env.CI === 'true') throw new Error(`CI: ${missing}`);
+    test.skip(Boolean(missing), String(missing));
+    for (const { encoder, file } of await oneFrameOfEachSyntax()) {
+      const response = await request.post('/api/predict', { multipart: { flair: { name: 'slice.dcm', mimeType: 'application/dicom', buffer: Buffer.from(file) } } });
+      expect(response.status(), `${encoder}: ${(await response.text()).slice(0, 300)}`).toBe(200);
+    }
   });
 
   test('serves the pages with their scripts and styles, and the model card figures from public/', async ({ page, request }) => {

@@ -5,7 +5,8 @@
  *
  * Builds if .next is missing, starts `next start` on a free port, and measures the model alone in this process (the
  * served configuration, and one thread for comparison), the JSON API and the form's server action with a 256 x 256
- * slice at concurrency 1, 4 and 16, a 240 x 240 x 155 volume at concurrency 1, then a mixed flood: 8 clients sending
+ * slice at concurrency 1, 4 and 16, a 240 x 240 x 155 volume at concurrency 1 (NIfTI, and as a zip of its DICOM series,
+ * uncompressed and in JPEG 2000 when GDCM's gdcmconv is installed), then a mixed flood: 8 clients sending
  * the largest allowed volume and 8 sending slices while /api/health is timed. It prints the ratios of the lean-path
  * targets and the flood's figures; the last line is one JSON object with all of them. Then the cohort command on copies of
  * the BRATS volume, in process and through the queue (a redis-server of its own): one worker, two one-thread workers, one
@@ -28,6 +29,8 @@ import { createTumourModelUncached, type TumourModel } from '../lib/model/tumour
 import { pauseTraining } from '../testkit/pause-training';
 import { queueBench, type QueueBench } from '../testkit/queue-bench';
 import { redisMissing } from '../testkit/redis-server';
+import { missingCodecTools, reencode } from '../testkit/dicom-codecs';
+import { bratsSeries, zipOf } from '../testkit/dicom-fixtures';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -105,6 +108,17 @@ const viaVolumeApi = (server: ServerProcess) => async () => {
 };
 
 /** The model's input for the fixture, prepared exactly as analyseSlice prepares it. */
+/** The same volume as a zip of its DICOM series: the codec thread's cost is the difference between the two doors. */
+const viaDicomZip = (server: ServerProcess, zip: Buffer) => async () => {
+  const form = new FormData();
+  form.append('flair', new Blob([new Uint8Array(zip)]), 'series.zip');
+  const response = await fetch(`${server.url}/api/volume`, { method: 'POST', body: form });
+  await response.arrayBuffer();
+  return { ok: response.status === 200 };
+};
+
+const VOLUME_DOORS = new Set(['volume API', 'DICOM zip', 'J2K zip']);
+
 async function fixtureInput(model: TumourModel): Promise<Float32Array> {
   const image = await decodeImage(slice.buffer);
   const box = letterbox(image.width, image.height, model.inputSize);
@@ -215,7 +229,14 @@ async function main() {
       runs.push(await load(server, 'form', concurrency, SECONDS, viaForm(server, actionId)));
     }
     volumeAvailable = await volumeRoute(server);
-    if (volumeAvailable) runs.push(await load(server, 'volume API', 1, Math.max(SECONDS, 10), viaVolumeApi(server)));
+    if (volumeAvailable) {
+      runs.push(await load(server, 'volume API', 1, Math.max(SECONDS, 10), viaVolumeApi(server)));
+      const series = await bratsSeries();
+      runs.push(await load(server, 'DICOM zip', 1, Math.max(SECONDS, 10), viaDicomZip(server, zipOf(series))));
+      const missing = missingCodecTools();
+      if (missing) console.log(`J2K zip: not measured, ${missing}`);
+      else runs.push(await load(server, 'J2K zip', 1, Math.max(SECONDS, 10), viaDicomZip(server, zipOf(reencode(series, 'JPEG 2000 (lossless only)')))));
+    }
   } finally {
     peakRssMb = processMemory(server.pid).peakRssMb;
     await server.stop();
@@ -245,7 +266,7 @@ async function main() {
   const c16run = runs.find((r) => r.door === 'API' && r.concurrency === 16)!;
   const c16 = row(c16run);
   const volumeRun = runs.find((r) => r.door === 'volume API');
-  const slicePeakMb = Math.max(...runs.filter((r) => r.door !== 'volume API').map((r) => r.peakRssMb));
+  const slicePeakMb = Math.max(...runs.filter((r) => !VOLUME_DOORS.has(r.door)).map((r) => r.peakRssMb));
   const ceiling = 1000 / alone.inferenceMs; // one session with every core, as served
   const ratios = {
     api_not_inference: (c1.p50 - serverInferenceMs) / c1.p50,
@@ -275,6 +296,7 @@ async function main() {
     model_ms_one_thread: +alone.oneThreadMs.toFixed(1), api_c1_p50_ms: +c1.p50.toFixed(1), form_c1_p50_ms: +form1.p50.toFixed(1),
     ratios: Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, Number.isFinite(v) ? +v.toFixed(3) : null])),
     peak_rss_slices_mb: Math.round(slicePeakMb), peak_rss_all_mb: Math.round(peakRssMb),
+    dicom_zips: Object.fromEntries(runs.filter((r) => r.door.endsWith('zip')).map((r) => [r.door, { p50_ms: +row(r).p50.toFixed(0), errors: r.errors, peak_rss_mb: Math.round(r.peakRssMb) }])),
     flood: flood && { seconds: +flood.seconds.toFixed(0), volumes_per_minute: +flood.volumesPerMinute.toFixed(1), slices_per_minute: +flood.slicesPerMinute.toFixed(0),
       health_p99_ms: +flood.healthP99Ms.toFixed(0), event_loop_max_ms: flood.eventLoopMaxMs, peak_rss_mb: Math.round(flood.peakRssMb), volumes: flood.volumes, slices: flood.slices },
     cohort: cohortJson(cohort),

@@ -16,6 +16,8 @@ cp -R public "$server/public"
 cp -R models "$server/models"
 # the inference worker, loaded by path at run time (lib/model/inference-thread.ts)
 mkdir -p "$server/lib/model" && cp lib/model/inference-worker.cjs "$server/lib/model/"
+# the codec worker, loaded by path at run time (lib/codecs/codec-thread.ts); the codecs it requires are traced (next.config.ts)
+mkdir -p "$server/lib/codecs" && cp lib/codecs/codec-worker.cjs "$server/lib/codecs/"
 # the PDF report's fonts, read by path at run time (lib/answers/volume-pdf.ts)
 mkdir -p "$server/lib/answers" && cp -R lib/answers/fonts "$server/lib/answers/"
 
@@ -26,6 +28,13 @@ trap 'rm -rf "$check"' EXIT
 cp -R "$server" "$check/server"
 (cd "$check/server" && node -e "require('onnxruntime-node'); require('sharp')") || {
   echo "build:standalone: onnxruntime-node or sharp does not load from $server alone (a native library was not traced)" >&2
+  exit 1
+}
+# the codecs as the worker finds them: each module and its .wasm, resolved from the worker's own folder
+(cd "$check/server/lib/codecs" && node -e "
+  for (const codec of ['openjpeg', 'charls', 'libjpeg-turbo-8bit']) for (const part of ['decodewasmjs', 'decodewasm']) require.resolve('@cornerstonejs/codec-' + codec + '/' + part);
+  require('jpeg-lossless-decoder-js');") || {
+  echo "build:standalone: a DICOM codec does not load from $server alone (not traced: next.config.ts outputFileTracingIncludes)" >&2
   exit 1
 }
 echo "build:standalone: $(du -sh "$server" | cut -f1) in $server; run it with: cd $server && MALLOC_ARENA_MAX=2 PORT=3000 HOSTNAME=0.0.0.0 node server.js"

@@ -1,12 +1,15 @@
 /**
  * Peak memory of the production server for the largest typical DICOM series, as files and as a zip, through the API:
  *
- *   npx next build && npx tsx scripts/measure-dicom-memory.ts [--slices 300] [--side 512]
+ *   npx next build && npx tsx scripts/measure-dicom-memory.ts [--slices 300] [--side 512] [--syntax 'JPEG 2000 (lossless only)']
  *
  * A synthetic head (a disc of tissue with a bright blob) as an int16 MR series; prints status, answer time and the
- * server's peak RSS (VmHWM) after each upload, with the memory budget at its default.
+ * server's peak RSS (VmHWM) after each upload, with the memory budget at its default (forced past the volume guard,
+ * which does not take the synthetic head for an MRI). --syntax re-encodes the files
+ * first with dcmtk or GDCM (a name from testkit/dicom-codecs.ts ENCODERS).
  */
 import { performance } from 'node:perf_hooks';
+import { ENCODERS, reencode, type EncoderName } from '../testkit/dicom-codecs';
 import { seriesFromVolume } from '../testkit/dicom-synthetic';
 import { makeZip } from '../testkit/zip-synthetic';
 import { processMemory, startServer } from '../testkit/server-process';
@@ -29,7 +32,10 @@ function syntheticSeries(side: number, slices: number): Uint8Array[] {
 async function main() {
   const flag = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
   const side = flag('--side', 512), slices = flag('--slices', 300);
-  const files = syntheticSeries(side, slices);
+  const syntax = process.argv.includes('--syntax') ? process.argv[process.argv.indexOf('--syntax') + 1] as EncoderName : null;
+  if (syntax && !(syntax in ENCODERS)) throw new Error(`--syntax: one of ${Object.keys(ENCODERS).join(', ')}`);
+  const files = syntax ? reencode(syntheticSeries(side, slices), syntax) : syntheticSeries(side, slices);
+  if (syntax) console.log(`re-encoded as ${syntax}`);
   const bytes = files.reduce((n, f) => n + f.length, 0);
   console.log(`${side}×${side}×${slices} int16 series: ${files.length} files, ${(bytes / 1024 / 1024).toFixed(1)} MB`);
   const zip = makeZip(files.map((data, k) => ({ name: `S/IM${k}`, data })));
@@ -42,7 +48,7 @@ async function main() {
       ['zip', () => { const f = new FormData(); f.append('flair', new Blob([new Uint8Array(zip)]), 'series.zip'); return f; }],
     ] as const) {
       const started = performance.now();
-      const response = await fetch(`${server.url}/api/volume`, { method: 'POST', body: form() });
+      const response = await fetch(`${server.url}/api/volume?force=true`, { method: 'POST', body: form() });
       const body = await response.json();
       const memory = processMemory(server.pid);
       console.log(`${what}: ${response.status} in ${((performance.now() - started) / 1000).toFixed(1)} s, ${body.error ?? `${body.tumourVolumeMl.toFixed(1)} mL on ${body.tumourSlices} slices`}; server RSS ${memory.rssMb.toFixed(0)} MB, peak ${memory.peakRssMb.toFixed(0)} MB`);

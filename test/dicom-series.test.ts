@@ -122,15 +122,24 @@ test('localisers, multi-frame files, colour, lone images, other modalities and m
   await assertUploadError(() => openDicomSeries([...series(), new Uint8Array(300)]), 415, /File 5 of 5 is not a DICOM file/);
 });
 
-test('compressed transfer syntaxes are refused by name, before a pixel is read', async () => {
+test('syntaxes no kept library decodes are refused by name, before a pixel is read', async () => {
   const names: Array<[string, RegExp]> = [
-    [SYNTAX.jpegLossless, /JPEG Lossless \(first-order prediction\) \(1\.2\.840\.10008\.1\.2\.4\.70\)/],
-    [SYNTAX.jpeg2000, /JPEG 2000 \(lossless only\)/],
-    [SYNTAX.rle, /RLE Lossless/],
-    [SYNTAX.deflated, /Deflated Explicit VR Little Endian/],
+    ['1.2.840.10008.1.2.4.51', /compressed as JPEG Extended \(lossy, 12-bit\) \(1\.2\.840\.10008\.1\.2\.4\.51\)/],
+    ['1.2.840.10008.1.2.4.201', /High-Throughput JPEG 2000 \(lossless only\)/],
     ['1.2.3.4.5', /transfer syntax 1\.2\.3\.4\.5, which this server cannot read/],
   ];
   for (const [syntax, message] of names) await assertUploadError(() => openDicomSeries(series({ transferSyntax: syntax })), 415, message);
+});
+
+test('a compressed frame that is not what its syntax says is refused naming the file by position and the syntax by name', async () => {
+  // the synthetic writer puts 64 bytes of raw pixels where the codestream belongs
+  const names: Array<[string, RegExp]> = [
+    [SYNTAX.jpegLossless, /^File \d of 4 \(JPEG Lossless \(process 14, first-order prediction\)\) is damaged: its frame does not start with a lossless JPEG frame header/],
+    [SYNTAX.jpeg2000, /^File \d of 4 \(JPEG 2000 \(lossless only\)\) is damaged/],
+    [SYNTAX.rle, /^File \d of 4 is a damaged DICOM file: its RLE Lossless pixel data/],
+  ];
+  for (const [syntax, message] of names) await assertUploadError(async () => (await openDicomSeries(series({ transferSyntax: syntax }))).read(), 400, message);
+  await assertUploadError(() => openDicomSeries(series({ transferSyntax: SYNTAX.deflated })), 400, /^File 1 of 4 \(Deflated Explicit VR Little Endian\) is damaged: its deflated data set does not inflate/);
 });
 
 test('a zip of a series is read in memory; folders, resource forks and DICOMDIR are left out', async () => {

@@ -51,6 +51,8 @@ export interface SliceAnalysis {
   height: number;
   /** Between rows and between columns, mm, when the upload says (DICOM PixelSpacing); null for pictures. */
   pixelSpacingMm: [number, number] | null;
+  /** A DICOM upload says its pixels went through lossy compression (a lossy syntax, or LossyImageCompression "01"). */
+  lossyCompression: boolean;
   /** Interleaved T1, FLAIR, T1c pixels of the primary reading, for pictures of the result. */
   pixels: Uint8Array;
   /** Its FLAIR channel alone (a grey reading is shown as this). */
@@ -140,7 +142,7 @@ async function toResult(
 export async function analyseSlice(upload: SliceUpload, options: { memory?: Reservation } = {}): Promise<SliceAnalysis> {
   return withTumourModel(async (model, started) => {
     const size = model.inputSize;
-    const { flair, box, readings, pixelsByReading, input, guard, orientation, quarters, decodeMs, preprocessMs } = await preparation.run(async () => {
+    const { flair, box, readings, pixelsByReading, input, guard, orientation, quarters, lossyCompression, decodeMs, preprocessMs } = await preparation.run(async () => {
       const decodeStarted = performance.now();
       const { orientation, quarters, flair, t1, t1c } = await uprightUpload(await decodeAll(upload, options.memory), size);
       const decoded = performance.now();
@@ -158,7 +160,8 @@ export async function analyseSlice(upload: SliceUpload, options: { memory?: Rese
         if (readings[i] === 'grayscale') greyToModelInput(flairChannel(pixels), rule, into);
         else toModelInput(pixels, rule, undefined, into);
       });
-      return { flair, box, readings, pixelsByReading, input, guard, orientation, quarters, decodeMs: decoded - decodeStarted, preprocessMs: performance.now() - decoded - guard.ms };
+      const lossyCompression = [flair, t1, t1c].some((image) => image?.lossyCompression);
+      return { flair, box, readings, pixelsByReading, input, guard, orientation, quarters, lossyCompression, decodeMs: decoded - decodeStarted, preprocessMs: performance.now() - decoded - guard.ms };
     });
 
     let inferenceMs = 0;
@@ -182,6 +185,7 @@ export async function analyseSlice(upload: SliceUpload, options: { memory?: Rese
       width: shown.width,
       height: shown.height,
       pixelSpacingMm: spacing && quarters % 2 === 1 ? [spacing[1], spacing[0]] : spacing,
+      lossyCompression,
       pixels: shown.pixels,
       flair: asSent(flairs[0], 1).pixels,
       result: results[0],

@@ -42,6 +42,8 @@ export interface VolumeAnalysis {
   geometry: VolumeGeometry;
   /** The DICOM series the FLAIR volume came from (series number, modality, slices); null for NIfTI. */
   series: DicomSeriesInfo | null;
+  /** A DICOM series says its pixels went through lossy compression (a lossy syntax, or LossyImageCompression "01"). */
+  lossyCompression: boolean;
   axes: SliceAxes;
   axisDescription: string;
   grid: SliceGrid;
@@ -144,13 +146,13 @@ function volumeScales(flair: Float64Array, t1c: Float64Array | undefined, rule: 
 const asFiles = (field: Uint8Array | Uint8Array[]) => (Array.isArray(field) ? field : [field]);
 
 /** Uploads -> volumes, with the memory they and the mask will take admitted from their headers before unpacking. */
-async function readVolumes(upload: VolumeUpload, label: string, memory?: Reservation, consume = false): Promise<{ flair: ScalarVolume; t1c?: ScalarVolume; series: DicomSeriesInfo | null }> {
+async function readVolumes(upload: VolumeUpload, label: string, memory?: Reservation, consume = false): Promise<{ flair: ScalarVolume; t1c?: ScalarVolume; series: DicomSeriesInfo | null; lossyCompression: boolean }> {
   const flair = await openVolume(asFiles(upload.flair), label, memory, consume);
   const t1c = upload.t1c ? await openVolume(asFiles(upload.t1c), 'The T1c volume', memory, consume) : undefined;
   const voxels = flair.dims[0] * flair.dims[1] * flair.dims[2];
   // the tumour mask: a byte a voxel of the slices with tumour, at most about a third of them
   memory?.grow(flair.readBytes + (t1c?.readBytes ?? 0) + Math.ceil(voxels / 3));
-  return { flair: await flair.read(), t1c: await t1c?.read(), series: flair.series };
+  return { flair: await flair.read(), t1c: await t1c?.read(), series: flair.series, lossyCompression: flair.lossyCompression || Boolean(t1c?.lossyCompression) };
 }
 
 /** NIfTI or DICOM upload -> axial slices along the superior-inferior axis -> model, a slice a run -> tumour mask and volume. */
@@ -239,6 +241,7 @@ export async function analyseVolume(upload: VolumeUpload, options: VolumeOptions
     return {
       geometry,
       series: volumes.series,
+      lossyCompression: volumes.lossyCompression,
       axes,
       axisDescription: describeSliceAxis(axes),
       grid,

@@ -35,7 +35,7 @@ export async function readOrientation(image: DecodedImage, boxed: Uint8Array, bo
 }
 
 /** The decoded upload turned by `quarters` (counter-clockwise); pixel spacing follows the rows and columns. */
-export function turnImage(image: DecodedImage, quarters: QuarterTurns): DecodedImage {
+export function turnImage<Image extends DecodedImage>(image: Image, quarters: QuarterTurns): Image {
   if (quarters === 0) return image;
   const turned = turnRaster({ width: image.width, height: image.height, pixels: image.rgb }, quarters, 3);
   const spacing = image.pixelSpacingMm;

@@ -46,6 +46,7 @@ export async function sliceApiBody(analysis: SliceAnalysis): Promise<SliceAnswer
           mask: other.maskPng ? { width, height, png: await other.maskPng } : null }
       : null,
     image: { width, height, pixelSpacingMm: analysis.pixelSpacingMm },
+    lossyCompression: analysis.lossyCompression,
     model: analysis.model,
     warning: analysis.warning,
     note: analysis.note,
@@ -78,6 +79,7 @@ export interface SliceView {
   model: { name: string; version: string };
   warning: string | null;
   note: string | null;
+  lossyCompression: boolean;
   /** What the guard saw, in a sentence. */
   guardReason: string;
   /** How the slice was turned to be read upright, in a sentence; null when it was read as sent. */
@@ -133,6 +135,7 @@ export async function sliceView(analysis: SliceAnalysis): Promise<SliceView> {
     alternative,
     model: analysis.model,
     warning: analysis.warning,
+    lossyCompression: analysis.lossyCompression,
     note: analysis.note,
     guardReason: analysis.guard.reason,
     orientationNote: orientationNote(analysis.orientation),

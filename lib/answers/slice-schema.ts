@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ReadingResult } from '../analysis/analyse-slice';
 import type { Reading } from '../analysis/readings';
 import { guardAnswer } from './guard-schema';
-import { base64, count, modelAnswer, probability } from './schema-parts';
+import { base64, count, lossyCompressionAnswer, modelAnswer, probability } from './schema-parts';
 
 // The slice answer of POST /api/predict. Enums are checked against the domain's types both ways: `satisfies` here, the
 // builder's return type in slice-answer.ts.
@@ -26,6 +26,7 @@ export const sliceAnswer = z.strictObject({
   reading,
   alternativeReading: z.strictObject({ reading, label: tumourLabel, probability, tumourAreaPx: count, mask: maskPng.nullable() }).nullable(),
   image: z.strictObject({ width: count, height: count, pixelSpacingMm: z.tuple([z.number(), z.number()]).nullable() }),
+  lossyCompression: lossyCompressionAnswer,
   model: modelAnswer,
   warning: z.string().nullable(),
   note: z.string().nullable(),

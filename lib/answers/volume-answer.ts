@@ -49,6 +49,7 @@ export async function volumeApiBody(analysis: VolumeAnalysis, baseline: VolumeAn
     // where the FLAIR volume came from: a NIfTI file, or a DICOM series (by number, modality and slice count only)
     source: analysis.series ? 'dicom' : 'nifti',
     series: analysis.series,
+    lossyCompression: analysis.lossyCompression,
     thresholds: analysis.thresholds,
     maskNiftiBase64: (await maskNiftiGz(analysis)).toString('base64'),
     model: analysis.model,
@@ -89,6 +90,7 @@ export interface VolumeView {
   axisDescription: string;
   modalities: string;
   series: VolumeAnalysis['series'];
+  lossyCompression: boolean;
   threshold: number;
   superiorIncreases: boolean;
   chart: ChartPoint[];
@@ -165,6 +167,7 @@ export async function volumeView(analysis: VolumeAnalysis, options: { uploadName
     axisDescription: analysis.axisDescription,
     modalities: analysis.modalities,
     series: analysis.series,
+    lossyCompression: analysis.lossyCompression,
     threshold: analysis.thresholds.slice,
     superiorIncreases: analysis.axes.superiorIncreases,
     chart: analysed.map(({ index, probability, tumourAreaPx }) => ({ index, probability, tumourAreaPx })),

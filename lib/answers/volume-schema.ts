@@ -4,7 +4,7 @@ import { axisNames } from '../volume/axes';
 import type { GeometrySource, VoxelType } from '../volume/scalar-volume';
 import { volumeGuardAnswer } from './guard-schema';
 import { followUpAnswer, reportAnswer } from './report-schema';
-import { base64, count, modelAnswer, probability } from './schema-parts';
+import { base64, count, lossyCompressionAnswer, modelAnswer, probability } from './schema-parts';
 
 // The volume answer of POST /api/volume; enums are checked against the domain's types as in slice-schema.ts.
 
@@ -32,6 +32,7 @@ export const volumeAnswer = z.strictObject({
   source: z.enum(['nifti', 'dicom']).describe('where the FLAIR volume came from: a NIfTI file, or a DICOM series'),
   series: z.strictObject({ seriesNumber: z.int().nullable(), modality: z.string(), slices: count }).nullable()
     .describe('the DICOM series, by number, modality and slice count only; null for NIfTI'),
+  lossyCompression: lossyCompressionAnswer,
   thresholds: z.strictObject({ slice: probability, mask: probability }),
   maskNiftiBase64: base64('the mask as .nii.gz, uint8 0/1 on the input grid and affine'),
   model: modelAnswer,

@@ -1,8 +1,12 @@
+import { inflateRawSync } from 'node:zlib';
 import dicomParser, { type DataSet } from 'dicom-parser';
 import { isUploadError, UploadError } from '../errors';
+import { megabytes } from '../format';
 import { MAX_DICOM_FILE_BYTES, MAX_VOLUME_UPLOAD_BYTES } from '../limits';
 import { integer, numbers, text } from './dicom-elements';
 import { readFunctionalGroups, type FrameGeometry } from './dicom-enhanced';
+import { frameFragments } from './dicom-fragments';
+import { transferSyntax, type TransferSyntax } from './dicom-syntax';
 import type { VoxelType } from '../volume/scalar-volume';
 
 // One DICOM Part 10 file -> the few tags an image needs, checked. dicom-parser walks the elements; we check the preamble,
@@ -30,33 +34,9 @@ const tags = {
   pixelRepresentation: 'x00280103',
   intercept: 'x00281052',
   slope: 'x00281053',
+  lossyCompression: 'x00282110',
   pixelData: 'x7fe00010',
 } as const;
-
-const uncompressed: Record<string, { littleEndian: boolean }> = {
-  '1.2.840.10008.1.2': { littleEndian: true }, // implicit VR little endian
-  '1.2.840.10008.1.2.1': { littleEndian: true }, // explicit VR little endian
-  '1.2.840.10008.1.2.2': { littleEndian: false }, // explicit VR big endian (retired, still met)
-};
-
-/** Transfer syntaxes this server cannot decode, by name: no library we keep decodes them. */
-const transferSyntaxNames: Record<string, string> = {
-  '1.2.840.10008.1.2.1.99': 'Deflated Explicit VR Little Endian',
-  '1.2.840.10008.1.2.4.50': 'JPEG Baseline (lossy, 8-bit)',
-  '1.2.840.10008.1.2.4.51': 'JPEG Extended (lossy, 12-bit)',
-  '1.2.840.10008.1.2.4.57': 'JPEG Lossless (process 14)',
-  '1.2.840.10008.1.2.4.70': 'JPEG Lossless (first-order prediction)',
-  '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
-  '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-Lossless',
-  '1.2.840.10008.1.2.4.90': 'JPEG 2000 (lossless only)',
-  '1.2.840.10008.1.2.4.91': 'JPEG 2000',
-  '1.2.840.10008.1.2.4.92': 'JPEG 2000 Part 2 multi-component (lossless only)',
-  '1.2.840.10008.1.2.4.93': 'JPEG 2000 Part 2 multi-component',
-  '1.2.840.10008.1.2.4.201': 'High-Throughput JPEG 2000 (lossless only)',
-  '1.2.840.10008.1.2.4.202': 'High-Throughput JPEG 2000 with RPCL options (lossless only)',
-  '1.2.840.10008.1.2.4.203': 'High-Throughput JPEG 2000',
-  '1.2.840.10008.1.2.5': 'RLE Lossless',
-};
 
 const MEDIA_DIRECTORY_SOP_CLASS = '1.2.840.10008.1.3.10';
 // Enhanced MR and Legacy Converted Enhanced MR: a series in one file, placed frame by frame by functional groups
@@ -80,6 +60,14 @@ export interface DicomImageHeader {
   datatype: VoxelType;
   bitsStored: number;
   littleEndian: boolean;
+  /** How the file is encoded; its pixels may need a codec (dicom-pixels.ts). */
+  syntax: TransferSyntax;
+  /** A lossy syntax, or LossyImageCompression (0028,2110) "01": the pixels are not what the scanner measured. */
+  lossyCompression: boolean;
+  /** The bytes pixelOffset and frameRanges point into: the file, or its data set inflated (the Deflated syntax). */
+  pixelSource: Uint8Array;
+  /** Compressed pixels: each frame's fragments as [start, end) of pixelSource; null for native pixels. */
+  frameRanges: Array<Array<[number, number]>> | null;
   /** Between rows and between columns, mm; null when the file does not say. */
   pixelSpacingMm: [number, number] | null;
   /** ImagePositionPatient and ImageOrientationPatient (LPS, mm); null when absent. */
@@ -87,7 +75,7 @@ export interface DicomImageHeader {
   orientation: [number, number, number, number, number, number] | null;
   slope: number;
   intercept: number;
-  /** Where the pixels are in the file's bytes (every frame's). */
+  /** Where native pixels are in pixelSource (every frame's), and their decoded size. */
   pixelOffset: number;
   pixelBytes: number;
   /** NumberOfFrames: 1 for a classic image. */
@@ -130,15 +118,26 @@ function metaSopClassOf(bytes: Uint8Array): string {
   }
 }
 
-function refuseSyntax(syntax: string, label: string): never {
-  const name = transferSyntaxNames[syntax];
-  const safe = /^[0-9.]{1,64}$/.test(syntax) ? syntax : 'an unknown UID';
-  throw new UploadError(
-    name
-      ? `${label} is compressed as ${name} (${syntax}), which this server cannot decode. Export the series uncompressed (Explicit VR Little Endian), e.g. with dcmtk's \`dcmdjpeg\` or \`dcmconv +te\`.`
-      : `${label} uses transfer syntax ${safe}, which this server cannot read. Export the series uncompressed (Explicit VR Little Endian).`,
-    415,
-  );
+/**
+ * The Deflated syntax's data set, inflated by zlib up to `limit` bytes (a deflate bomb stops there): the file meta group
+ * and the inflated data set in one new buffer, as dicom-parser asks of its inflater.
+ */
+function inflater(label: string, limit: number) {
+  return (bytes: Uint8Array, position: number): Uint8Array => {
+    let inflated: Buffer;
+    try {
+      inflated = inflateRawSync(bytes.subarray(position), { maxOutputLength: limit });
+    } catch (error) {
+      if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new UploadError(`${label} (Deflated Explicit VR Little Endian) inflates to more than ${megabytes(limit)}, the limit for ${limit === MAX_DICOM_FILE_BYTES ? 'one file' : 'one Enhanced MR file'}.`, 413);
+      }
+      throw new UploadError(`${label} (Deflated Explicit VR Little Endian) is damaged: its deflated data set does not inflate.`, 400);
+    }
+    const whole = new Uint8Array(position + inflated.length);
+    whole.set(bytes.subarray(0, position));
+    whole.set(inflated, position);
+    return whole;
+  };
 }
 
 const MODALITY = /^[A-Z0-9_]{1,16}$/;
@@ -152,20 +151,20 @@ export function readDicomHeader(bytes: Uint8Array, label: string): DicomImageHea
     const what = limit === MAX_DICOM_FILE_BYTES ? 'one DICOM file' : 'one Enhanced MR file (a whole series)';
     throw new UploadError(`${label} is ${Math.round(bytes.length / 1024 / 1024)} MB; ${what} may be at most ${limit / 1024 / 1024} MB.`, 413);
   }
-  const syntax = transferSyntaxOf(bytes, label);
-  const encoding = uncompressed[syntax];
-  if (!encoding) refuseSyntax(syntax, label);
+  const syntax = transferSyntax(transferSyntaxOf(bytes, label), label);
 
   let dataSet: DataSet;
   try {
     // stops at the pixel data's element header: its bytes are never walked
-    dataSet = dicomParser.parseDicom(bytes, { untilTag: tags.pixelData, inflater: () => refuseSyntax(syntax, label) });
+    // a deflated file may inflate as far as its kind of file may be large: an Enhanced MR file as far as a volume
+    const inflateLimit = syntax.deflated && ENHANCED_MR_SOP_CLASSES.has(metaSopClassOf(bytes)) ? MAX_VOLUME_UPLOAD_BYTES : limit;
+    dataSet = dicomParser.parseDicom(bytes, { untilTag: tags.pixelData, inflater: inflater(label, inflateLimit) });
   } catch (error) {
     if (isUploadError(error)) throw error;
     throw damaged(label);
   }
   try {
-    return checkedHeader(dataSet, bytes.length, encoding.littleEndian, label);
+    return checkedHeader(dataSet, dataSet.byteArray, syntax, label);
   } catch (error) {
     if (isUploadError(error)) throw error;
     throw damaged(label);
@@ -184,13 +183,14 @@ export interface DicomIdentity {
 export function readDicomIdentity(bytes: Uint8Array, label: string): DicomIdentity {
   if (!isDicom(bytes)) throw new UploadError(`${label} is not a DICOM file (no "DICM" after the 128-byte preamble).`, 415);
   try {
-    const dataSet = dicomParser.parseDicom(bytes, { untilTag: tags.pixelData, inflater: () => refuseSyntax(transferSyntaxOf(bytes, label), label) });
-    const sopClass = (text(dataSet, tags.sopClass, bytes.length) ?? '').replace(/\0/g, '').trim();
+    const dataSet = dicomParser.parseDicom(bytes, { untilTag: tags.pixelData, inflater: inflater(label, MAX_VOLUME_UPLOAD_BYTES) });
+    const size = dataSet.byteArray.length;
+    const sopClass = (text(dataSet, tags.sopClass, size) ?? '').replace(/\0/g, '').trim();
     return {
-      seriesUid: (text(dataSet, tags.seriesUid, bytes.length) ?? '').replace(/\0/g, '').trim(),
-      seriesNumber: integer(dataSet, tags.seriesNumber, bytes.length, 'IS') ?? null,
+      seriesUid: (text(dataSet, tags.seriesUid, size) ?? '').replace(/\0/g, '').trim(),
+      seriesNumber: integer(dataSet, tags.seriesNumber, size, 'IS') ?? null,
       isMediaDirectory: sopClass === MEDIA_DIRECTORY_SOP_CLASS,
-      isEnhancedSeries: ENHANCED_MR_SOP_CLASSES.has(sopClass) && (integer(dataSet, tags.frames, bytes.length, 'IS') ?? 1) > 1,
+      isEnhancedSeries: ENHANCED_MR_SOP_CLASSES.has(sopClass) && (integer(dataSet, tags.frames, size, 'IS') ?? 1) > 1,
     };
   } catch (error) {
     if (isUploadError(error)) throw error;
@@ -198,7 +198,9 @@ export function readDicomIdentity(bytes: Uint8Array, label: string): DicomIdenti
   }
 }
 
-function checkedHeader(dataSet: DataSet, size: number, littleEndian: boolean, label: string): DicomImageHeader {
+function checkedHeader(dataSet: DataSet, source: Uint8Array, syntax: TransferSyntax, label: string): DicomImageHeader {
+  const size = source.length;
+  const littleEndian = syntax.littleEndian;
   const sopClass = (text(dataSet, tags.sopClass, size) ?? '').replace(/\0/g, '').trim();
   const rawModality = (text(dataSet, tags.modality, size, 16) ?? '').trim().toUpperCase();
   const imageType = (text(dataSet, tags.imageType, size, 1024) ?? '').toUpperCase().split('\\').map((part) => part.trim());
@@ -208,9 +210,13 @@ function checkedHeader(dataSet: DataSet, size: number, littleEndian: boolean, la
     modality: MODALITY.test(rawModality) ? rawModality : 'unknown',
     isLocaliser: imageType.includes('LOCALIZER') || imageType.includes('LOCALISER') || imageType.includes('SCOUT'),
     isMediaDirectory: sopClass === MEDIA_DIRECTORY_SOP_CLASS,
+    syntax,
+    littleEndian,
+    lossyCompression: syntax.lossy || (text(dataSet, tags.lossyCompression, size, 16) ?? '').trim() === '01',
+    pixelSource: source,
   };
   if (base.isMediaDirectory) {
-    return { ...base, rows: 0, columns: 0, datatype: 'uint8', bitsStored: 8, littleEndian, pixelSpacingMm: null, position: null, orientation: null, slope: 1, intercept: 0, pixelOffset: 0, pixelBytes: 0, frames: 1, frameGeometry: null };
+    return { ...base, rows: 0, columns: 0, datatype: 'uint8', bitsStored: 8, frameRanges: null, pixelSpacingMm: null, position: null, orientation: null, slope: 1, intercept: 0, pixelOffset: 0, pixelBytes: 0, frames: 1, frameGeometry: null };
   }
 
   const frames = integer(dataSet, tags.frames, size, 'IS') ?? 1;
@@ -243,7 +249,11 @@ function checkedHeader(dataSet: DataSet, size: number, littleEndian: boolean, la
     throw new UploadError(`${label} stores its pixels as ${bitsAllocated ?? '?'}-bit${signed ? ' signed' : ''} values (${bitsStored ?? '?'} bits used, high bit ${highBit}); supported are 16-bit signed or unsigned and 8-bit unsigned.`, 415);
   }
   const pixelBytes = rows * columns * (bitsAllocated! / 8) * frames;
-  if (element.hadUndefinedLength || element.length < pixelBytes || element.dataOffset + pixelBytes > size) {
+  // compressed pixels come as fragments, each frame's found now (every length checked); native ones as one run of bytes
+  const compressed = syntax.pixels !== 'native';
+  if (compressed && !element.hadUndefinedLength) throw new UploadError(`${label} is a damaged DICOM file: it says its pixels are compressed (${syntax.name}) but stores them uncompressed.`, 400);
+  const frameRanges = compressed ? frameFragments(source, element.dataOffset, frames, label) : null;
+  if (!compressed && (element.hadUndefinedLength || element.length < pixelBytes || element.dataOffset + pixelBytes > size)) {
     const what = frames > 1 ? `${frames} frames of ${columns}×${rows}` : `a ${columns}×${rows} image`;
     throw new UploadError(`${label} is cut off: ${what} needs ${pixelBytes.toLocaleString('en')} bytes of pixels but the file holds fewer.`, 400);
   }
@@ -251,7 +261,7 @@ function checkedHeader(dataSet: DataSet, size: number, littleEndian: boolean, la
     const frameGeometry = readFunctionalGroups(dataSet, size, frames, label);
     const first = frameGeometry[0];
     return {
-      ...base, rows, columns, datatype, bitsStored, littleEndian,
+      ...base, rows, columns, datatype, bitsStored, frameRanges,
       pixelSpacingMm: first.pixelSpacingMm, position: first.position, orientation: first.orientation, slope: first.slope, intercept: first.intercept,
       pixelOffset: element.dataOffset, pixelBytes, frames, frameGeometry,
     };
@@ -270,7 +280,7 @@ function checkedHeader(dataSet: DataSet, size: number, littleEndian: boolean, la
     columns,
     datatype,
     bitsStored,
-    littleEndian,
+    frameRanges,
     pixelSpacingMm: spacing ? [spacing[0], spacing[1]] : null,
     position: numbers(dataSet, tags.position, size, 3) as DicomImageHeader['position'],
     orientation: numbers(dataSet, tags.orientation, size, 6) as DicomImageHeader['orientation'],
@@ -281,16 +291,6 @@ function checkedHeader(dataSet: DataSet, size: number, littleEndian: boolean, la
     frames: 1,
     frameGeometry: null,
   };
-}
-
-/**
- * One file's stored pixels copied into `into` (typed as the header says, native byte order): bytes swapped from big
- * endian, and the unused high bits cleared (unsigned) or filled with the sign (signed), as the standard asks.
- */
-export function copyPixels(bytes: Uint8Array, header: DicomImageHeader, into: Uint8Array | Uint16Array | Int16Array): void {
-  const width = into.BYTES_PER_ELEMENT;
-  new Uint8Array(into.buffer, into.byteOffset, into.length * width).set(bytes.subarray(header.pixelOffset, header.pixelOffset + into.length * width));
-  nativePixels(header, into);
 }
 
 /** Pixels as the file stored them -> native byte order with the unused high bits dealt with, in place. */

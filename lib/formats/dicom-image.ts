@@ -1,7 +1,8 @@
 import { UploadError } from '../errors';
 import { MAX_INPUT_PIXELS, MIN_IMAGE_SIDE } from '../limits';
 import { chooseSliceAxes } from '../volume/axes';
-import { copyPixels, readDicomHeader } from './dicom-file';
+import { readDicomHeader } from './dicom-file';
+import { CODEC_SCRATCH_FRAMES, readFramePixels } from './dicom-pixels';
 import { dicomAffine } from './dicom-series';
 import { findIntensityWindow, sliceReader } from '../volume/intensity';
 import type { QuarterTurns } from '../imaging/turn';
@@ -21,6 +22,8 @@ export interface DicomPicture {
   pixelSpacingMm: [number, number] | null;
   /** With orientation tags: how far the stored pixels are turned from upright, counter-clockwise quarters; else null. */
   storedTurn: QuarterTurns | null;
+  /** The file says its pixels went through lossy compression. */
+  lossyCompression: boolean;
 }
 
 /**
@@ -54,7 +57,8 @@ export async function readDicomPicture(bytes: Uint8Array, label: string, admit?:
   if (rows < MIN_IMAGE_SIDE || columns < MIN_IMAGE_SIDE) {
     throw new UploadError(`${label} is ${columns}×${rows} pixels, too small to be an MRI slice (at least ${MIN_IMAGE_SIDE}×${MIN_IMAGE_SIDE}).`, 400);
   }
-  admit?.(columns, rows, DICOM_EXTRA_BYTES_PER_PIXEL);
+  const storedBytes = header.datatype === 'uint8' ? 1 : 2;
+  admit?.(columns, rows, DICOM_EXTRA_BYTES_PER_PIXEL + (header.frameRanges ? CODEC_SCRATCH_FRAMES * storedBytes : 0));
 
   const spacing = header.pixelSpacingMm ?? [1, 1];
   const affine = header.orientation
@@ -71,7 +75,7 @@ export async function readDicomPicture(bytes: Uint8Array, label: string, admit?:
   }
 
   const stored = header.datatype === 'int16' ? new Int16Array(rows * columns) : header.datatype === 'uint16' ? new Uint16Array(rows * columns) : new Uint8Array(rows * columns);
-  copyPixels(bytes, header, stored);
+  await readFramePixels(header, stored, label);
   const volume: ScalarVolume = {
     dims: [columns, rows, 1], spacingMm: [spacing[1], spacing[0], 1], affine, affineSource: 'dicom', datatype: header.datatype,
     stored, slope: header.slope, intercept: header.intercept,
@@ -84,5 +88,6 @@ export async function readDicomPicture(bytes: Uint8Array, label: string, admit?:
     grey,
     pixelSpacingMm: header.pixelSpacingMm ? [grid.rowSpacingMm, grid.columnSpacingMm] : null,
     storedTurn: header.orientation ? storedTurnOf(affine) : null,
+    lossyCompression: header.lossyCompression,
   };
 }

@@ -1,7 +1,8 @@
 import { UploadError } from '../errors';
 import { megabytes } from '../format';
 import { MAX_DICOM_FILES, MAX_VOLUME_DECOMPRESSED_BYTES, MAX_VOLUME_SIDE, MAX_VOLUME_VOXELS } from '../limits';
-import { copyPixels, nativePixels, readDicomHeader, type DicomImageHeader } from './dicom-file';
+import { nativePixels, readDicomHeader, type DicomImageHeader } from './dicom-file';
+import { CODEC_SCRATCH_FRAMES, readFramePixels } from './dicom-pixels';
 import { bytesPerVoxel, storedView, type Affine, type PlaneScaling, type ScalarVolume, type VoxelType } from '../volume/scalar-volume';
 
 // The files of one DICOM series -> a ScalarVolume, in two steps like a NIfTI: every header is read and checked first (one
@@ -18,6 +19,8 @@ export interface OpenedDicomSeries {
   series: DicomSeriesInfo;
   /** Bytes the read allocates: the stacked voxels, or one slice when they are stacked in the files' own buffer. */
   readBytes: number;
+  /** Some file says its pixels went through lossy compression (a lossy syntax, or LossyImageCompression "01"). */
+  lossyCompression: boolean;
   read(): Promise<ScalarVolume>;
 }
 
@@ -34,6 +37,8 @@ interface Slice {
   file: Uint8Array;
   /** 1-based, in the order the files came. */
   number: number;
+  /** The file by its position ("File 3 of 155"), and the frame for an Enhanced MR file: never by name. */
+  label: string;
 }
 
 function describeSeries(slices: Slice[]): string {
@@ -146,7 +151,11 @@ function framesAsSlices(slice: Slice): Slice[] {
   return header.frameGeometry!.map((geometry, f) => ({
     file,
     number: f + 1,
-    header: { ...header, ...geometry, pixelOffset: header.pixelOffset + f * frameBytes, pixelBytes: frameBytes, frames: 1, frameGeometry: null },
+    label: `${slice.label}, frame ${f + 1} of ${header.frames}`,
+    header: {
+      ...header, ...geometry, pixelOffset: header.pixelOffset + f * frameBytes, pixelBytes: frameBytes, frames: 1, frameGeometry: null,
+      frameRanges: header.frameRanges && [header.frameRanges[f]],
+    },
   }));
 }
 
@@ -163,8 +172,8 @@ async function stackByCopy(order: Slice[], datatype: VoxelType, plane: number): 
   const voxels = plane * order.length;
   const stored = datatype === 'int16' ? new Int16Array(voxels) : datatype === 'uint16' ? new Uint16Array(voxels) : new Uint8Array(voxels);
   for (let k = 0; k < order.length; k++) {
-    copyPixels(order[k].file, order[k].header, stored.subarray(k * plane, (k + 1) * plane));
-    if (k % 16 === 15) await yieldToOthers(); // let other requests in
+    await readFramePixels(order[k].header, stored.subarray(k * plane, (k + 1) * plane), order[k].label);
+    if (k % 16 === 15 || order[k].header.frameRanges) await yieldToOthers(); // let other requests in
   }
   return stored;
 }
@@ -209,7 +218,12 @@ async function stackInPlace(slices: Slice[], order: Slice[], datatype: VoxelType
  */
 export function openDicomSeries(files: Uint8Array[], label = 'The DICOM series', fileLabel = (n: number, total: number) => `File ${n} of ${total}`, consume = false): OpenedDicomSeries {
   if (files.length > MAX_DICOM_FILES) throw new UploadError(`${label} has ${files.length} files; the limit is ${MAX_DICOM_FILES} a series.`, 413);
-  const all = files.map((file, i) => ({ file, number: i + 1, header: readDicomHeader(file, fileLabel(i + 1, files.length)) }));
+  const all = files.map((file, i) => ({ file, number: i + 1, label: fileLabel(i + 1, files.length), header: readDicomHeader(file, fileLabel(i + 1, files.length)) }));
+  // the Deflated syntax's files are inflated copies, held until the series is read
+  const inflatedBytes = all.reduce((sum, s) => sum + (s.header.pixelSource === s.file ? 0 : s.header.pixelSource.length), 0);
+  if (inflatedBytes > MAX_VOLUME_DECOMPRESSED_BYTES) {
+    throw new UploadError(`${label} inflates to ${megabytes(inflatedBytes)} (Deflated Explicit VR Little Endian); the limit for one volume is ${megabytes(MAX_VOLUME_DECOMPRESSED_BYTES)}.`, 413);
+  }
   const images = all.filter((s) => !s.header.isMediaDirectory);
   if (images.length === 0) throw new UploadError(`${label} holds no images (only a DICOMDIR).`, 422);
   refuseSeveralSeries(images, label);
@@ -245,13 +259,18 @@ export function openDicomSeries(files: Uint8Array[], label = 'The DICOM series',
   }
   const plane = dims[0] * dims[1];
   // the voxels must start aligned for their type, as typed arrays require
-  const inPlace = consume && !enhanced && oneBuffer(files) && slices[0].file.byteOffset % bytesPerVoxel[first.datatype] === 0;
-  const readBytes = inPlace ? plane * bytesPerVoxel[first.datatype] : voxelBytes;
+  const native = slices.every((s) => !s.header.frameRanges && s.header.pixelSource === s.file);
+  const inPlace = consume && native && !enhanced && oneBuffer(files) && slices[0].file.byteOffset % bytesPerVoxel[first.datatype] === 0;
+  const planeBytes = plane * bytesPerVoxel[first.datatype];
+  // a codec's working memory for one frame at a time, and the inflated files already held
+  const codecBytes = slices.some((s) => s.header.frameRanges) ? CODEC_SCRATCH_FRAMES * planeBytes : 0;
+  const readBytes = (inPlace ? planeBytes : voxelBytes) + codecBytes + inflatedBytes;
   const pixelSpacingMm = first.pixelSpacingMm!;
   const affine = dicomAffine(row, column, pixelSpacingMm, order[0].header.position!, stepVector);
   return {
     dims,
     series: { seriesNumber: first.seriesNumber, modality: first.modality, slices: order.length },
+    lossyCompression: slices.some((s) => s.header.lossyCompression),
     readBytes,
     async read() {
       const stored = inPlace ? await stackInPlace(slices, order, first.datatype, plane) : await stackByCopy(order, first.datatype, plane);

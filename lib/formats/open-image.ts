@@ -38,15 +38,18 @@ export function sniffImageFormat(bytes: Uint8Array, label = 'The file'): ImageFo
   throw new UploadError(`${label} is not an image we can read. Upload a PNG, JPEG, TIFF or WebP image or a DICOM file of an MRI slice.`, 400);
 }
 
+/** A decoded upload, and whether its file says the pixels went through lossy compression (DICOM only; false for pictures). */
+export type OpenedImage = DecodedImage & { lossyCompression: boolean };
+
 /**
  * `admit` is told the picture's size from its header, before any pixel is decoded, so the request can reserve the
  * memory decoding will take (or be refused).
  */
-export async function decodeImage(bytes: Uint8Array, label = 'The file', admit?: (width: number, height: number, extraBytesPerPixel?: number) => void): Promise<DecodedImage> {
+export async function decodeImage(bytes: Uint8Array, label = 'The file', admit?: (width: number, height: number, extraBytesPerPixel?: number) => void): Promise<OpenedImage> {
   const format = sniffImageFormat(bytes, label);
-  if (format !== 'dicom') return decodePicture(bytes, format, label, admit);
+  if (format !== 'dicom') return { ...(await decodePicture(bytes, format, label, admit)), lossyCompression: false };
   const picture = await readDicomPicture(bytes, label, admit);
   const rgb = new Uint8Array(picture.grey.length * 3);
   for (let i = 0; i < picture.grey.length; i++) rgb[i * 3] = rgb[i * 3 + 1] = rgb[i * 3 + 2] = picture.grey[i];
-  return { width: picture.width, height: picture.height, rgb, format, isColour: false, pixelSpacingMm: picture.pixelSpacingMm, tagTurn: picture.storedTurn };
+  return { width: picture.width, height: picture.height, rgb, format, isColour: false, pixelSpacingMm: picture.pixelSpacingMm, tagTurn: picture.storedTurn, lossyCompression: picture.lossyCompression };
 }

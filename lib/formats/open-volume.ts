@@ -15,6 +15,8 @@ export interface OpenedVolume {
   readBytes: number;
   /** The DICOM series the volume came from; null for NIfTI. */
   series: DicomSeriesInfo | null;
+  /** The DICOM files say their pixels went through lossy compression; false for NIfTI, which does not say. */
+  lossyCompression: boolean;
   read(): Promise<ScalarVolume>;
 }
 
@@ -30,10 +32,10 @@ export async function openVolume(files: Uint8Array[], label: string, memory?: Re
   }
   if (files.length > 1 || isDicom(files[0])) return fromDicom(files, label, (n, total) => `File ${n} of ${total}`, consume);
   const nifti = await openNifti(files[0], label);
-  return { dims: nifti.header.dims, readBytes: nifti.readBytes, series: null, read: () => nifti.read() };
+  return { dims: nifti.header.dims, readBytes: nifti.readBytes, series: null, lossyCompression: false, read: () => nifti.read() };
 }
 
 function fromDicom(files: Uint8Array[], label: string, fileLabel: (n: number, total: number) => string, consume: boolean): OpenedVolume {
   const series = openDicomSeries(files, label.replace(/volume$/, 'series'), fileLabel, consume);
-  return { dims: series.dims, readBytes: series.readBytes, series: series.series, read: () => series.read() };
+  return { dims: series.dims, readBytes: series.readBytes, series: series.series, lossyCompression: series.lossyCompression, read: () => series.read() };
 }

@@ -1,4 +1,5 @@
 import type { ReadingView, SliceView } from '@/lib/answers/slice-answer';
+import LossyCompressionNote from '@/app/ui/lossy-compression-note';
 import WithTumourOverlay from '@/app/ui/tumour-overlay';
 import ProbabilityBar from './probability-bar';
 
@@ -66,6 +67,7 @@ export default function SliceResult({ view }: { view: SliceView }) {
         </p>
       )}
       {view.orientationNote && <p data-testid="orientation-note" className="rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm text-slate-700">{view.orientationNote}</p>}
+      {view.lossyCompression && <LossyCompressionNote />}
       {view.note && <p data-testid="no-brain-note" className="rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm text-slate-700">{view.note}</p>}
       <ReadingPanel view={view} reading={view.result} headingLevel="h2" />
       {view.alternative && (

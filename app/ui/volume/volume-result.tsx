@@ -1,5 +1,6 @@
 import type { VolumeView } from '@/lib/answers/volume-answer';
 import { RESEARCH_NOTICE, sourceName, VOLUME_NOTE } from '@/lib/answers/pdf/report-words';
+import LossyCompressionNote from '@/app/ui/lossy-compression-note';
 import FollowUp from './follow-up';
 import ProbabilityChart from './probability-chart';
 import ReportSection from './report-section';
@@ -21,6 +22,7 @@ export default function VolumeResult({ view }: { view: VolumeView }) {
           <strong className="font-semibold">Warning: </strong>{view.warning}
         </p>
       )}
+      {view.lossyCompression && <LossyCompressionNote />}
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <p className="text-sm text-slate-600">Predicted tumour volume</p>
