@@ -1,6 +1,6 @@
 'use client';
 
-import { startTransition, useActionState, useRef, useState } from 'react';
+import { startTransition, useActionState, useMemo, useRef, useState } from 'react';
 import FileField from '@/app/ui/file-field';
 import { useSizeCheck } from '@/app/ui/use-size-check';
 import AnalyseAnyway from '@/app/ui/predict/analyse-anyway';
@@ -8,6 +8,7 @@ import { analyseVolumeAction, type VolumeState } from '@/app/volume/actions';
 import { REPORT_URL, ReportButton, useReportDownload } from './report-download';
 import SliceRange from './slice-range';
 import SubmitButton from '@/app/ui/submit-button';
+import ViewerPortal from '@/app/ui/viewer/viewer-portal';
 
 const ACCEPT = '.nii,.nii.gz,.gz,application/gzip';
 // no filter for the FLAIR field: scanners write DICOM files without an extension, which a filter would hide
@@ -23,6 +24,11 @@ export default function VolumeUploadForm({ maxBytes }: { maxBytes: number }) {
   const lastSubmission = useRef<FormData | null>(null);
   // which answer the messages are about: the page's analysis, or the report asked for with the form's or the result's button
   const [lastAsked, setLastAsked] = useState<'analysis' | 'form-report' | 'result-report'>('analysis');
+  // the viewer's scan: the NIfTI file sent for this result (a DICOM series' result carries a display copy instead)
+  const scan = useMemo(() => {
+    const flair = state.status === 'done' ? lastSubmission.current?.getAll('flair') : undefined;
+    return flair?.length === 1 && flair[0] instanceof File ? flair[0] : null;
+  }, [state]);
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     checkSize(event);
@@ -88,6 +94,7 @@ export default function VolumeUploadForm({ maxBytes }: { maxBytes: number }) {
       </form>
       {state.status === 'done' && state.result}
       {state.status === 'done' && <SliceRange key={state.frames.indices.join()} indices={state.frames.indices} start={state.frames.start} />}
+      {state.status === 'done' && <ViewerPortal key={`viewer-${state.frames.indices.join()}`} input={state.viewer} scan={scan} />}
       {state.status === 'done' && <ReportButton key={`report-${state.frames.indices.join()}`} pending={report.pending} error={lastAsked === 'result-report' ? report.error?.message ?? null : null} onDownload={downloadReport} />}
     </div>
   );

@@ -1,0 +1,16 @@
+'use client';
+
+import dynamic from 'next/dynamic';
+import { useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
+import type { ViewerInput } from '@/lib/answers/volume-answer';
+
+// NiiVue needs WebGL2 and a window: its code loads in the browser only, once a result is there to show.
+const VolumeViewer = dynamic(() => import('./volume-viewer'), { ssr: false });
+
+/** The viewer, put into the result's slot by the upload form (the result is rendered on the server). */
+export default function ViewerPortal({ input, scan }: { input: ViewerInput; scan: File | null }) {
+  const [slot, setSlot] = useState<Element | null>(null);
+  useEffect(() => setSlot(document.querySelector('[data-viewer-slot]')), []);
+  return slot ? createPortal(<VolumeViewer input={input} scan={scan} />, slot) : null;
+}
