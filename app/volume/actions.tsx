@@ -31,8 +31,8 @@ export async function analyseVolumeAction(_previous: VolumeState, formData: Form
     // a DICOM series' mask is named by its series number, never by a file name (exports often name files after the patient)
     const uploadName = flair.length === 1 && flair[0] instanceof File ? flair[0].name : undefined;
     const { analysis, baseline } = await analyseScans(upload, { memory });
-    // the browser holds a NIfTI upload's bytes for its viewer, but no NIfTI of a DICOM series: that gets a display copy
-    const display = analysis.series !== null;
+    // the browser holds a NIfTI upload's bytes for its viewer, but no NIfTI of a DICOM series or of an example: those get a display copy
+    const display = analysis.series !== null || formData.has('example');
     if (display) memory.grow(displayCopyBytes(analysis));
     const view = await volumeView(analysis, { uploadName, baseline, display });
     // the slider and the viewer (client components) stay out of the result: a form state rendered without JavaScript cannot hold one

@@ -9,8 +9,9 @@ import SubmitButton from '@/app/ui/submit-button';
 
 const ACCEPT = 'image/png,image/jpeg,image/tiff,image/webp,.png,.jpg,.jpeg,.tif,.tiff,.webp,.dcm,.dicom,application/dicom';
 
-export default function UploadForm({ maxBytes }: { maxBytes: number }) {
-  const [state, formAction] = useActionState<AnalyseState, FormData>(analyseSliceAction, { status: 'idle' });
+/** `initial`: an example's answer, when the page was asked for one (?example=). */
+export default function UploadForm({ maxBytes, initial = { status: 'idle' } }: { maxBytes: number; initial?: AnalyseState }) {
+  const [state, formAction] = useActionState<AnalyseState, FormData>(analyseSliceAction, initial);
   const [clientError, checkSize] = useSizeCheck(['flair', 't1', 't1c'], maxBytes);
   // the last submission, so that "Analyse anyway" can send the same files again (React clears the form after an action)
   const lastSubmission = useRef<FormData | null>(null);

@@ -15,8 +15,9 @@ const ACCEPT = '.nii,.nii.gz,.gz,application/gzip';
 const ANY_FILE = '';
 const CONFIRMATION = 'Analyse anyway: I have checked that this is a brain MRI volume. Choose the files again and press “Analyse volume” or “Analyse and download the report (PDF)”; uploads are not kept.';
 
-export default function VolumeUploadForm({ maxBytes }: { maxBytes: number }) {
-  const [state, formAction] = useActionState<VolumeState, FormData>(analyseVolumeAction, { status: 'idle' });
+/** `initial`: an example's answer, when the page was asked for one (?example=). */
+export default function VolumeUploadForm({ maxBytes, initial = { status: 'idle' } }: { maxBytes: number; initial?: VolumeState }) {
+  const [state, formAction] = useActionState<VolumeState, FormData>(analyseVolumeAction, initial);
   const [clientError, checkSize] = useSizeCheck(['flair', 't1c', 'baseline'], maxBytes);
   const [report, fetchReport] = useReportDownload();
   // the last submission, so that "Analyse anyway" and the report's button can send the same files again (React clears
