@@ -8,6 +8,7 @@ import { analyseVolumeAction, type VolumeState } from '@/app/volume/actions';
 import { REPORT_URL, ReportButton, useReportDownload } from './report-download';
 import SliceRange from './slice-range';
 import SubmitButton from '@/app/ui/submit-button';
+import PageDrop from '@/app/ui/page-drop';
 import ViewerPortal from '@/app/ui/viewer/viewer-portal';
 
 const ACCEPT = '.nii,.nii.gz,.gz,application/gzip';
@@ -85,6 +86,7 @@ export default function VolumeUploadForm({ maxBytes, initial = { status: 'idle' 
             {report.pending && lastAsked === 'form-report' ? 'Preparing the report…' : 'Analyse and download the report (PDF)'}
           </button>
         </div>
+        <PageDrop field="flair" what="a volume or a series' files" />
         <div aria-live="polite" role="status">
           {message && <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="upload-error">{message}</p>}
           {flagged && (
