@@ -57,6 +57,7 @@ test('a DICOM series on a phone: one plane at a time from the display copy, the 
   await expect(viewer.getByText('Three planes', { exact: true })).toHaveCount(0);
   await expect(page.getByTestId('viewer-voxel')).toHaveText('predicted tumour');
   await expectTumourOverlay(page);
+  await page.getByTestId('viewer-overlay').check();
   await viewer.getByText('Coronal', { exact: true }).click();
   await expect(viewer).toHaveAttribute('data-plane', 'coronal');
   await expect.poll(async () => tumourRed(await canvasPixels(page), crosshair(await canvasPixels(page))).pixels).toBeGreaterThan(10);
