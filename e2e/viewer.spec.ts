@@ -62,6 +62,17 @@ test('a DICOM series on a phone: one plane at a time from the display copy, the 
   await expect(viewer).toHaveAttribute('data-plane', 'coronal');
   await expect.poll(async () => tumourRed(await canvasPixels(page), crosshair(await canvasPixels(page))).pixels).toBeGreaterThan(10);
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+
+  // the same series again on the same page: a new viewer (the old one gave its WebGL context back) shows it again
+  await page.getByTestId('viewer-overlay').uncheck();
+  await page.setInputFiles('input[name=flair]', fixture('dicom-brats-small.zip'));
+  await page.getByRole('button', { name: 'Analyse volume' }).click();
+  await expect(page.getByTestId('viewer-overlay')).toBeChecked({ timeout: 60_000 });
+  await expect(viewer).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
+  await expect.poll(async () => {
+    const pixels = await canvasPixels(page);
+    return tumourRed(pixels, crosshair(pixels)).pixels;
+  }).toBeGreaterThan(30);
 });
 
 test('the API adds the display copy only when asked: 8-bit, at most 256×256 in-plane, on the mask\'s place', async ({ request }) => {
