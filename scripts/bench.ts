@@ -1,13 +1,16 @@
 /**
  * Latency, throughput and memory of the production server, over HTTP on loopback, as ratios measured in one run.
  *
- *   npm run bench [-- --seconds 8] [-- --flood-seconds 30] [-- --cpu-prof DIR]
+ *   npm run bench [-- --seconds 8] [-- --flood-seconds 30] [-- --cpu-prof DIR] [-- --cohort-volumes 8] [-- --cohort-only]
  *
  * Builds if .next is missing, starts `next start` on a free port, and measures the model alone in this process (the
  * served configuration, and one thread for comparison), the JSON API and the form's server action with a 256 x 256
  * slice at concurrency 1, 4 and 16, a 240 x 240 x 155 volume at concurrency 1, then a mixed flood: 8 clients sending
  * the largest allowed volume and 8 sending slices while /api/health is timed. It prints the ratios of the lean-path
- * targets and the flood's figures; the last line is one JSON object with all of them.
+ * targets and the flood's figures; the last line is one JSON object with all of them. Then the cohort command on copies of
+ * the BRATS volume, in process and through the queue (a redis-server of its own): one worker, two one-thread workers, one
+ * two-thread worker, and the queue's wait per job on an idle worker (--cohort-volumes 0 leaves it out, --cohort-only runs
+ * only that).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,6 +26,8 @@ import { toModelInput } from '../lib/imaging/normalise';
 import { letterboxPixels } from '../lib/imaging/raster';
 import { createTumourModelUncached, type TumourModel } from '../lib/model/tumour-model';
 import { pauseTraining } from '../testkit/pause-training';
+import { queueBench, type QueueBench } from '../testkit/queue-bench';
+import { redisMissing } from '../testkit/redis-server';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(name);
@@ -32,6 +37,7 @@ function option(name: string): string | undefined {
 const SECONDS = Number(option('--seconds') ?? 8);
 const FLOOD_SECONDS = Number(option('--flood-seconds') ?? 30);
 const CPU_PROFILE_DIR = option('--cpu-prof');
+const COHORT_VOLUMES = Number(option('--cohort-volumes') ?? 8);
 const CONCURRENCIES = [1, 4, 16];
 const slice: UploadFile = { name: 'tumour-flair.png', mimeType: 'image/png', buffer: readFileSync(fixture('tumour-flair.png')) };
 
@@ -158,7 +164,40 @@ function row(run: Run) {
   };
 }
 
+function queueWait(bench: QueueBench) {
+  const sorted = [...bench.overheadMs].sort((a, b) => a - b);
+  return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), jobs: sorted.length };
+}
+
+async function cohortFigures(): Promise<QueueBench | undefined> {
+  if (COHORT_VOLUMES <= 0) return undefined;
+  const missing = redisMissing();
+  if (missing) {
+    console.log(`\ncohort through the queue: not measured, ${missing}`);
+    return undefined;
+  }
+  const bench = await queueBench(COHORT_VOLUMES);
+  const wait = queueWait(bench);
+  const perMinute = (x: number) => `${x.toFixed(1)}/min`;
+  console.log(`\ncohort of ${bench.volumes} BRATS volumes (240x240x155), scans per minute as the command reports them`);
+  console.log(`  in process ${perMinute(bench.inProcessPerMinute)}; through the queue, one worker ${perMinute(bench.oneWorkerPerMinute)}: ${(100 * bench.oneWorkerPerMinute / bench.inProcessPerMinute).toFixed(0)}% of in process (target >= 90%)`);
+  console.log(`  two one-thread workers ${perMinute(bench.twoOneThreadWorkersPerMinute)}, one two-thread worker ${perMinute(bench.oneTwoThreadWorkerPerMinute)}`);
+  console.log(`  queue wait per job on an idle worker (enqueue to start, ${wait.jobs} jobs): p50 ${ms(wait.p50)} ms, p99 ${ms(wait.p99)} ms`);
+  return bench;
+}
+
+const cohortJson = (bench: QueueBench | undefined) => bench && {
+  volumes: bench.volumes, in_process_per_minute: bench.inProcessPerMinute, one_worker_per_minute: bench.oneWorkerPerMinute,
+  one_worker_of_in_process: +(bench.oneWorkerPerMinute / bench.inProcessPerMinute).toFixed(3),
+  two_one_thread_workers_per_minute: bench.twoOneThreadWorkersPerMinute, one_two_thread_worker_per_minute: bench.oneTwoThreadWorkerPerMinute,
+  queue_wait_p50_ms: queueWait(bench).p50, queue_wait_p99_ms: queueWait(bench).p99,
+};
+
 async function main() {
+  if (process.argv.includes('--cohort-only')) {
+    console.log(JSON.stringify({ cohort: cohortJson(await cohortFigures()) }));
+    return;
+  }
   ensureBuild();
   // the model alone first, while nothing else runs on the cores
   const alone = await modelAlone();
@@ -229,6 +268,7 @@ async function main() {
     console.log(`  answered: ${flood.volumesPerMinute.toFixed(1)} volumes/min, ${flood.slicesPerMinute.toFixed(0)} slices/min; told to retry (503): ${flood.volumes.busy} volume and ${flood.slices.busy} slice requests; other: ${JSON.stringify({ ...flood.volumes.other, ...flood.slices.other })}`);
     console.log(`  /api/health p99 ${ms(flood.healthP99Ms)} ms (max ${ms(flood.healthMaxMs)}, target <= 500); event loop delay max ${ms(flood.eventLoopMaxMs)} ms; peak RSS ${flood.peakRssMb.toFixed(0)} MB (target <= 600)`);
   }
+  const cohort = await cohortFigures();
   console.log(JSON.stringify({
     p50_ms: +c16.p50.toFixed(1), p95_ms: +c16.p95.toFixed(1), p99_ms: +c16.p99.toFixed(1), rps: +c16.rps.toFixed(1),
     concurrency: 16, errors: c16run.errors, rss_mb: Math.round(c16run.peakRssMb), model_ms: +alone.inferenceMs.toFixed(1),
@@ -237,6 +277,7 @@ async function main() {
     peak_rss_slices_mb: Math.round(slicePeakMb), peak_rss_all_mb: Math.round(peakRssMb),
     flood: flood && { seconds: +flood.seconds.toFixed(0), volumes_per_minute: +flood.volumesPerMinute.toFixed(1), slices_per_minute: +flood.slicesPerMinute.toFixed(0),
       health_p99_ms: +flood.healthP99Ms.toFixed(0), event_loop_max_ms: flood.eventLoopMaxMs, peak_rss_mb: Math.round(flood.peakRssMb), volumes: flood.volumes, slices: flood.slices },
+    cohort: cohortJson(cohort),
   }));
 }
 

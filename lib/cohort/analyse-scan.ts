@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { analyseSlice } from '../analysis/analyse-slice';
 import { analyseVolume } from '../analysis/analyse-volume';
 import { maskNiftiGz } from '../answers/volume-answer';
-import { isModelUnavailableError } from '../errors';
+import { isModelUnavailableError, isServerBusyError } from '../errors';
 import { encodePng } from '../imaging/raster';
 import type { VolumeReport } from '../report/report';
+import { memoryBudget } from '../runtime/memory-budget';
 import type { Scan } from './find-scans';
 
 // One scan through the server's own code (analyseSlice, analyseVolume) -> one CSV row, and its mask if asked for.
@@ -33,7 +34,7 @@ function sha256(files: Uint8Array[]): string {
   return hash.digest('hex');
 }
 
-function errorRow(scan: Scan, modelVersion: string, message: string, files: Uint8Array[] | null = null): ScanResult {
+export function errorRow(scan: Scan, modelVersion: string, message: string, files: Uint8Array[] | null = null): ScanResult {
   return { row: { ...EMPTY_ROW, file: scan.name, sha256: files ? sha256(files) : '', kind: scan.kind, model_version: modelVersion, error: message }, mask: null };
 }
 
@@ -48,14 +49,19 @@ function reportColumns(report: VolumeReport): Partial<CohortRow> {
   };
 }
 
-/** Never throws for a bad scan: it becomes an error row. A missing model is not the scan's fault and is thrown on. */
+/**
+ * Never throws for a bad scan: it becomes an error row. A missing model or a full memory budget is not the scan's fault
+ * and is thrown on. The scan is admitted by the server's memory budget: its files first, then what decoding will take.
+ */
 export async function analyseScan(scan: Scan, modelVersion: string, withMask: boolean): Promise<ScanResult> {
   if (scan.problem) return errorRow(scan, modelVersion, scan.problem);
   let files: Uint8Array[] | null = null;
+  const memory = memoryBudget.reserve();
   try {
+    memory.grow(scan.files.reduce((bytes, file) => bytes + statSync(file).size, 0));
     files = scan.files.map((file) => new Uint8Array(readFileSync(file)));
     if (scan.kind === 'image' || scan.kind === 'dicom-image') {
-      const analysis = await analyseSlice({ flair: files[0], reading: 'auto' });
+      const analysis = await analyseSlice({ flair: files[0], reading: 'auto' }, { memory });
       const { result } = analysis;
       const mask = withMask ? await encodePng(result.mask ?? new Uint8Array(analysis.width * analysis.height), { width: analysis.width, height: analysis.height, channels: 1 }) : null;
       return {
@@ -66,7 +72,7 @@ export async function analyseScan(scan: Scan, modelVersion: string, withMask: bo
         mask: mask ? { bytes: mask, extension: '.png' } : null,
       };
     }
-    const analysis = await analyseVolume({ flair: files });
+    const analysis = await analyseVolume({ flair: files }, { memory });
     const probability = Math.max(0, ...analysis.slices.filter((s) => s.analysed).map((s) => s.probability));
     return {
       row: {
@@ -78,9 +84,11 @@ export async function analyseScan(scan: Scan, modelVersion: string, withMask: bo
       mask: withMask ? { bytes: await maskNiftiGz(analysis), extension: '.nii.gz' } : null,
     };
   } catch (error) {
-    if (isModelUnavailableError(error)) throw error;
+    if (isModelUnavailableError(error) || isServerBusyError(error)) throw error;
     // an expected refusal keeps its message; anything else is reported by its kind, never with the file's content
     const message = error instanceof Error ? error.message : String(error);
     return errorRow(scan, modelVersion, (error as { status?: number })?.status ? message : `unexpected error: ${message}`, files);
+  } finally {
+    memory.release();
   }
 }

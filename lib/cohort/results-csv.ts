@@ -8,33 +8,36 @@ function csvLine(values: readonly string[]): string {
   return values.map((value) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)).join(',') + '\n';
 }
 
-/** The first field of each complete line: RFC 4180 quoting, quoted newlines included. */
-function firstFields(text: string): string[] {
-  const fields: string[] = [];
+/** The first two fields (file, sha256) of each complete line: RFC 4180 quoting, quoted newlines included. */
+function keyFields(text: string): Array<[string, string]> {
+  const keys: Array<[string, string]> = [];
   let at = 0;
-  while (at < text.length) {
-    let field = '';
-    if (text[at] === '"') {
-      at++;
-      for (;;) {
-        const quote = text.indexOf('"', at);
-        if (quote < 0) return fields;
-        field += text.slice(at, quote);
-        if (text[quote + 1] === '"') {
-          field += '"';
-          at = quote + 2;
-        } else {
-          at = quote + 1;
-          break;
-        }
-      }
-    } else {
+  const field = (): string | null => {
+    if (text[at] !== '"') {
       let end = at;
       while (end < text.length && text[end] !== ',' && text[end] !== '\n') end++;
-      field = text.slice(at, end);
+      const value = text.slice(at, end);
       at = end;
+      return value;
     }
-    fields.push(field);
+    let value = '';
+    at++;
+    for (;;) {
+      const quote = text.indexOf('"', at);
+      if (quote < 0) return null;
+      value += text.slice(at, quote);
+      at = quote + 1;
+      if (text[at] !== '"') return value;
+      value += '"';
+      at++;
+    }
+  };
+  while (at < text.length) {
+    const file = field();
+    if (file === null) return keys;
+    const sha256 = text[at] === ',' ? (at++, field()) : '';
+    if (sha256 === null) return keys;
+    keys.push([file, sha256]);
     // skip to the next line, past quoted fields that may hold newlines
     let quoted = false;
     while (at < text.length && (quoted || text[at] !== '\n')) {
@@ -43,16 +46,18 @@ function firstFields(text: string): string[] {
     }
     at++;
   }
-  return fields;
+  return keys;
 }
 
 /**
  * Opens the results file for appending: writes the header to a new file, or reads which scans an earlier run finished.
  * A line cut off by a stopped run is removed. A file with other columns is refused rather than appended to.
+ * A row is keyed by its file and content hash: a queue may deliver a scan twice, and the second row is not written.
  */
-export function openResults(file: string): { done: Set<string>; append(row: CohortRow): void } {
+export function openResults(file: string): { done: Set<string>; append(row: CohortRow): boolean } {
   const header = csvLine(CSV_COLUMNS);
-  let done = new Set<string>();
+  const rowKey = (name: string, sha256: string) => `${name}\0${sha256}`;
+  let keys: Array<[string, string]> = [];
   if (existsSync(file) && readFileSync(file).length > 0) {
     let text = readFileSync(file, 'utf8');
     if (!text.startsWith(header)) throw new Error(`${file} exists but is not a results file of this command (its first line is not "${header.trim()}"). Choose another --out.`);
@@ -60,9 +65,21 @@ export function openResults(file: string): { done: Set<string>; append(row: Coho
       text = text.slice(0, text.lastIndexOf('\n') + 1);
       truncateSync(file, Buffer.byteLength(text));
     }
-    done = new Set(firstFields(text.slice(header.length)));
+    keys = keyFields(text.slice(header.length));
   } else {
     appendFileSync(file, header);
   }
-  return { done, append: (row) => appendFileSync(file, csvLine(CSV_COLUMNS.map((column) => row[column]))) };
+  const done = new Set(keys.map(([name]) => name));
+  const written = new Set(keys.map(([name, sha256]) => rowKey(name, sha256)));
+  return {
+    done,
+    append(row) {
+      const key = rowKey(row.file, row.sha256);
+      if (written.has(key)) return false;
+      written.add(key);
+      done.add(row.file);
+      appendFileSync(file, csvLine(CSV_COLUMNS.map((column) => row[column])));
+      return true;
+    },
+  };
 }
