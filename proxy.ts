@@ -1,10 +1,12 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { examplesFor, findExample, type ExamplePage } from './lib/examples/catalogue';
 import { megabytes } from './lib/format';
 import { pagePolicy } from './lib/http/security-headers';
 import { MAX_SLICE_UPLOAD_BYTES, MAX_VOLUME_UPLOAD_BYTES } from './lib/limits';
 
-// Runs before Next for two things only: a fresh CSP nonce on every page rendered for a GET, and refusing a form body
-// that is too large or unmeasured before Next's server-action parser reads any of it. Matched bodies are never read
+// Runs before Next for three things only: a fresh CSP nonce on every page rendered for a GET, a 400 for an example name
+// that is not on the list, and refusing a form body that is too large or unmeasured before Next's server-action parser
+// reads any of it. Matched bodies are never read
 // (Next would buffer them), so the matchers let through no POST that is allowed.
 
 const volumePage = '/volume';
@@ -23,6 +25,17 @@ function refusal(status: 403 | 411 | 413 | 415, message: string): Response {
   return new Response(page, { status, headers: { 'Content-Type': 'text/html; charset=utf-8', Connection: 'close', 'Cache-Control': 'no-store' } });
 }
 
+/** A 400 for ?example= naming no example of that page (a page itself cannot answer 400). */
+function unknownExample(url: URL): Response | null {
+  const name = url.searchParams.get('example');
+  const page = url.pathname as ExamplePage;
+  if (name === null || !['/predict', '/volume'].includes(page) || findExample(page, name)) return null;
+  const names = examplesFor(page).map((example) => `<li><a href="${page}?example=${example.name}">${example.title}</a></li>`).join('');
+  const body = `<!doctype html><html lang="en"><meta charset="utf-8"><title>No such example</title>
+<body style="font-family: sans-serif; max-width: 40rem; margin: 3rem auto"><h1>No such example</h1><p role="alert" data-testid="upload-error">There is no example of that name. The examples are:</p><ul>${names}</ul></body></html>`;
+  return new Response(body, { status: 400, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' } });
+}
+
 export function proxy(request: NextRequest): Response {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     if (request.headers.has('origin') && !wellFormedOrigin(request.headers.get('origin')!)) {
@@ -37,6 +50,8 @@ export function proxy(request: NextRequest): Response {
     if (Number(length) > limit) return refusal(413, `The upload is ${megabytes(Number(length))}; the limit is ${megabytes(limit)}.`);
     return refusal(415, 'Send the form as multipart/form-data, as the page does.');
   }
+  const refused = unknownExample(request.nextUrl);
+  if (refused) return refused;
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
   const policy = pagePolicy(nonce);
   const headers = new Headers(request.headers);

@@ -185,6 +185,8 @@ async function resultPage(browser: Browser, javaScriptEnabled: boolean, { route,
     await page.setInputFiles('input[name=flair]', typeof file === 'string' ? path.join(process.cwd(), file) : file);
     await page.getByRole('button', { name: route === '/predict' ? 'Analyse slice' : 'Analyse volume' }).click();
     await page.locator(OUTCOME).first().waitFor({ timeout: 90_000 });
+    // the volume viewer loads its code and volumes after the result: its text is recorded once it has (or has failed)
+    if (javaScriptEnabled && route === '/volume') await page.locator('[data-testid=viewer]:not([data-status=loading]), [data-testid=upload-error]').first().waitFor({ timeout: 60_000 });
     const text = normalisePageText(await settledText(page));
     // the pictures the page shows (the upload, the overlays, the volume's slices) and the mask it offers, by their bytes
     const pictures = await page.locator('main').evaluate((main) =>

@@ -84,6 +84,7 @@ async function main() {
     const volume = page.getByTestId('volume-result');
     await volume.waitFor({ timeout: 120_000 });
     await volume.locator('[data-testid=slice-frame]:visible').getByTestId('volume-overlay').first().waitFor();
+    await volume.locator('[data-testid=viewer][data-status=ready]').waitFor({ timeout: 60_000 });
     await capture(page, volume, 'volume.png');
   } finally {
     await browser.close();

@@ -120,9 +120,14 @@ test('a real volume answer and the health answer validate', async () => {
     }
   }
   const flair = makeNifti({ dims: [nx, ny, nz], datatype: 'float32', values, pixdim: [2, 2, 5], gzip: true });
-  const body = await volumeApiBody(await analyseVolume({ flair }, { skipGuard: true }));
+  const analysis = await analyseVolume({ flair }, { skipGuard: true });
+  const body = await volumeApiBody(analysis);
   assert.equal(body.source, 'nifti');
+  assert.equal(body.displayNiftiBase64, null, 'no display copy unless asked');
   assert.equal(problems('/api/volume', 'post', 200, body), '');
+  const withDisplay = await volumeApiBody(analysis, null, { display: true });
+  assert.ok(withDisplay.displayNiftiBase64!.length > 0);
+  assert.equal(problems('/api/volume', 'post', 200, withDisplay), '');
   assert.notEqual(problems('/api/volume', 'post', 200, { ...clone(body), shape: [64, 64] }), '', 'a shape of two sides');
   assert.notEqual(problems('/api/volume', 'post', 200, { ...clone(body), axis: { ...clone(body.axis), index: 3 } }), '', 'a fourth axis');
   const health = healthBody({ name: 'unet', version: '1' }, 0, { p50Ms: 10, p99Ms: 12, maxMs: 20 });

@@ -12,7 +12,7 @@ const TOP = ['app', 'lib', 'testkit', 'scripts', 'e2e', 'test'];
 
 // A lib folder may import its own folder and any of lower rank; the files at lib/'s top are the floor.
 const LIB_RANKS: Record<string, number> = {
-  '': 0, runtime: 1, model: 1, codecs: 1, evaluation: 1, imaging: 2, volume: 3, formats: 4, report: 4, analysis: 5, answers: 6, validation: 6, http: 7, cohort: 7, queue: 8,
+  '': 0, runtime: 1, model: 1, codecs: 1, evaluation: 1, examples: 1, imaging: 2, volume: 3, formats: 4, report: 4, analysis: 5, answers: 6, validation: 6, http: 7, cohort: 7, queue: 8,
 };
 
 function sourceFiles(folder: string): string[] {

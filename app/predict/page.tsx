@@ -2,11 +2,15 @@ import type { Metadata } from 'next';
 import { MAX_SLICE_UPLOAD_BYTES } from '@/lib/limits';
 import DicomPrivacyNote from '@/app/ui/dicom-privacy-note';
 import UploadForm from '@/app/ui/predict/upload-form';
+import ExampleList from '@/app/ui/examples/example-list';
+import { answerExample } from '@/app/ui/examples/answer-example';
+import { analyseSliceAction } from '@/app/predict/actions';
 
 export const metadata: Metadata = { title: 'Analyse a slice · Brain Tumor Detector' };
 export const dynamic = 'force-dynamic';
 
-export default function PredictPage() {
+export default async function PredictPage({ searchParams }: { searchParams: Promise<{ example?: string | string[] }> }) {
+  const initial = await answerExample('/predict', (await searchParams).example, analyseSliceAction);
   return (
     <div className="space-y-6">
       <div>
@@ -17,7 +21,8 @@ export default function PredictPage() {
         </p>
         <DicomPrivacyNote />
       </div>
-      <UploadForm maxBytes={MAX_SLICE_UPLOAD_BYTES} />
+      <ExampleList page="/predict" />
+      <UploadForm maxBytes={MAX_SLICE_UPLOAD_BYTES} initial={initial} />
     </div>
   );
 }

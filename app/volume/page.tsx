@@ -2,11 +2,15 @@ import type { Metadata } from 'next';
 import { MAX_VOLUME_UPLOAD_BYTES } from '@/lib/limits';
 import DicomPrivacyNote from '@/app/ui/dicom-privacy-note';
 import VolumeUploadForm from '@/app/ui/volume/upload-form';
+import ExampleList from '@/app/ui/examples/example-list';
+import { answerExample } from '@/app/ui/examples/answer-example';
+import { analyseVolumeAction } from '@/app/volume/actions';
 
 export const metadata: Metadata = { title: 'Analyse a volume · Brain Tumor Detector' };
 export const dynamic = 'force-dynamic';
 
-export default function VolumePage() {
+export default async function VolumePage({ searchParams }: { searchParams: Promise<{ example?: string | string[] }> }) {
+  const initial = await answerExample('/volume', (await searchParams).example, analyseVolumeAction);
   return (
     <div className="space-y-6">
       <div className="page-intro">
@@ -20,7 +24,8 @@ export default function VolumePage() {
         </p>
         <DicomPrivacyNote />
       </div>
-      <VolumeUploadForm maxBytes={MAX_VOLUME_UPLOAD_BYTES} />
+      <ExampleList page="/volume" />
+      <VolumeUploadForm maxBytes={MAX_VOLUME_UPLOAD_BYTES} initial={initial} />
     </div>
   );
 }

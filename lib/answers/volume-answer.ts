@@ -4,6 +4,7 @@ import { overlayRgba } from '../imaging/overlay';
 import { encodeGreyJpeg, encodePng } from '../imaging/raster';
 import type { SliceFinding, VolumeAnalysis } from '../analysis/analyse-volume';
 import type { VolumeGeometry } from '../volume/scalar-volume';
+import { displayNifti, lesionCentreMm } from './display-copy';
 import { volumeGuardBody } from './guard-answer';
 import { keyPictures, type KeyPicture } from './key-pictures';
 import type { FollowUpAnswer, ReportAnswer } from './report-schema';
@@ -33,8 +34,11 @@ function axisBody(analysis: VolumeAnalysis): VolumeAnswer['axis'] {
   };
 }
 
-/** `baseline`: the earlier scan of the same patient, when one was sent, for the follow-up. */
-export async function volumeApiBody(analysis: VolumeAnalysis, baseline: VolumeAnalysis | null = null): Promise<VolumeAnswer> {
+/**
+ * `baseline`: the earlier scan of the same patient, when one was sent, for the follow-up; `display`: add the scan's display
+ * copy for a viewer (asked for by the client, so that others do not wait for it).
+ */
+export async function volumeApiBody(analysis: VolumeAnalysis, baseline: VolumeAnalysis | null = null, { display = false } = {}): Promise<VolumeAnswer> {
   return {
     tumourVolumeMl: analysis.tumourVolumeMl,
     tumourSlices: analysis.tumourSlices,
@@ -52,6 +56,7 @@ export async function volumeApiBody(analysis: VolumeAnalysis, baseline: VolumeAn
     lossyCompression: analysis.lossyCompression,
     thresholds: analysis.thresholds,
     maskNiftiBase64: (await maskNiftiGz(analysis)).toString('base64'),
+    displayNiftiBase64: display ? (await displayNifti(analysis)).toString('base64') : null,
     model: analysis.model,
     guard: volumeGuardBody(analysis.guard),
     warning: analysis.guard.warning,
@@ -79,6 +84,15 @@ export interface ChartPoint {
   index: number;
   probability: number;
   tumourAreaPx: number;
+}
+
+/** What the browser's 3-plane viewer loads beside the scan it may already hold. */
+export interface ViewerInput {
+  maskNiftiBase64: string;
+  /** The scan's display copy (display-copy.ts), when the page was asked for one: the browser holds no NIfTI of a DICOM series. */
+  displayNiftiBase64: string | null;
+  /** The largest lesion's centre in RAS+ mm, where the crosshair starts; null without a lesion. */
+  startMm: [number, number, number] | null;
 }
 
 export interface VolumeView {
@@ -110,6 +124,7 @@ export interface VolumeView {
   /** Axial, coronal and sagittal pictures through the largest lesion's centre; none when there is no lesion. */
   keyPictures: Array<Omit<KeyPicture, 'png'> & { src: string }>;
   followUp: FollowUpAnswer | null;
+  viewer: ViewerInput;
   totalSeconds: number;
   inferenceSeconds: number;
 }
@@ -149,7 +164,8 @@ function maskFileName(uploadName?: string, series?: VolumeAnalysis['series']): s
   return `${stem || 'volume'}-tumour-mask.nii.gz`;
 }
 
-export async function volumeView(analysis: VolumeAnalysis, options: { uploadName?: string; baseline?: VolumeAnalysis | null } = {}): Promise<VolumeView> {
+/** `display`: add the scan's display copy for the viewer (the page asks for a DICOM series). */
+export async function volumeView(analysis: VolumeAnalysis, options: { uploadName?: string; baseline?: VolumeAnalysis | null; display?: boolean } = {}): Promise<VolumeView> {
   const analysed = analysedSlices(analysis);
   const startIndex = startSlice(analysed);
   const frameStep = Math.max(1, Math.ceil(analysed.length / MAX_FRAMES));
@@ -184,6 +200,11 @@ export async function volumeView(analysis: VolumeAnalysis, options: { uploadName
     report: reportBody(analysis.report),
     keyPictures: (await lesionPictures(analysis)).map(({ png, ...picture }) => ({ ...picture, src: `data:image/png;base64,${png.toString('base64')}` })),
     followUp: followUpBody(analysis, options.baseline ?? null),
+    viewer: {
+      maskNiftiBase64: mask.toString('base64'),
+      displayNiftiBase64: options.display ? (await displayNifti(analysis)).toString('base64') : null,
+      startMm: lesionCentreMm(analysis),
+    },
     totalSeconds: analysis.timingsMs.total / 1000,
     inferenceSeconds: analysis.timingsMs.inference / 1000,
   };

@@ -35,6 +35,8 @@ export const volumeAnswer = z.strictObject({
   lossyCompression: lossyCompressionAnswer,
   thresholds: z.strictObject({ slice: probability, mask: probability }),
   maskNiftiBase64: base64('the mask as .nii.gz, uint8 0/1 on the input grid and affine'),
+  displayNiftiBase64: base64('only when asked with display=true: the FLAIR for a viewer as .nii.gz, uint8 windowed as the model saw it, at most 256×256 in-plane and 240 slices (under 16 MB), placed in the patient as the mask is; null otherwise')
+    .nullable(),
   model: modelAnswer,
   guard: volumeGuardAnswer,
   warning: z.string().nullable().describe('the model was not made for this volume (another sequence, or a forced one), or null'),

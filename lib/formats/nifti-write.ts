@@ -3,9 +3,16 @@ import { FIRST_VOXEL_OFFSET, HEADER_BYTES } from './nifti-header';
 import type { Affine, VolumeGeometry } from '../volume/scalar-volume';
 
 // The predicted mask as a .nii.gz on the upload's grid: a NIfTI upload's header copied with only the fields a uint8 0/1
-// mask changes; for other sources (DICOM) a new header whose sform is the volume's affine.
+// mask changes; for other sources (DICOM) a new header whose sform is the volume's affine. The viewer's 8-bit display
+// copy of a scan is written the same way, with its own display range and description.
 
-const DESCRIPTION = 'predicted tumour mask (1 = tumour)';
+const MASK: Uint8Content = { description: 'predicted tumour mask (1 = tumour)', calMax: 1 };
+
+/** What the uint8 voxels are: a header's description and the top of its display range (cal_max). */
+interface Uint8Content {
+  description: string;
+  calMax: number;
+}
 
 export type MaskGrid = Pick<VolumeGeometry, 'dims' | 'spacingMm' | 'affine' | 'niftiHeader'>;
 
@@ -21,7 +28,7 @@ function newHeader(spacingMm: [number, number, number], affine: Affine): Uint8Ar
   return bytes;
 }
 
-function maskHeader(grid: MaskGrid): Uint8Array {
+function uint8Header(grid: MaskGrid, content: Uint8Content): Uint8Array {
   const bytes = new Uint8Array(FIRST_VOXEL_OFFSET);
   bytes.set(grid.niftiHeader ? grid.niftiHeader.bytes.subarray(0, HEADER_BYTES) : newHeader(grid.spacingMm, grid.affine));
   const view = new DataView(bytes.buffer);
@@ -34,10 +41,10 @@ function maskHeader(grid: MaskGrid): Uint8Array {
   view.setFloat32(108, FIRST_VOXEL_OFFSET, le);
   view.setFloat32(112, 1, le); // scl_slope
   view.setFloat32(116, 0, le); // scl_inter
-  view.setFloat32(124, 1, le); // cal_max: viewers show 0..1
+  view.setFloat32(124, content.calMax, le); // viewers show 0..cal_max
   view.setFloat32(128, 0, le); // cal_min
   bytes.fill(0, 148, 228);
-  bytes.set(new TextEncoder().encode(DESCRIPTION), 148);
+  bytes.set(new TextEncoder().encode(content.description), 148);
   bytes.fill(0, 328, 344); // intent_name
   bytes.set([0x6e, 0x2b, 0x31, 0], 344); // magic "n+1": header and voxels in one file
   return bytes;
@@ -47,7 +54,12 @@ function maskHeader(grid: MaskGrid): Uint8Array {
  * A 0/1 mask, as the volume's k-planes in order (or one array in voxel order) -> gzipped NIfTI-1 bytes, uint8.
  * Compressed in zlib's threads a plane at a time; a plane buffer may be reused as soon as the next is asked for.
  */
-export async function writeNiftiMask(grid: MaskGrid, mask: Uint8Array | Iterable<Uint8Array>): Promise<Buffer> {
+export function writeNiftiMask(grid: MaskGrid, mask: Uint8Array | Iterable<Uint8Array>): Promise<Buffer> {
+  return writeNiftiUint8(grid, mask, MASK);
+}
+
+/** Any uint8 volume, as `writeNiftiMask` writes a mask; `content` names it in the header. */
+export async function writeNiftiUint8(grid: MaskGrid, voxels: Uint8Array | Iterable<Uint8Array>, content: Uint8Content): Promise<Buffer> {
   const count = grid.dims[0] * grid.dims[1] * grid.dims[2];
   const gzip = createGzip({ level: 6 });
   const chunks: Buffer[] = [];
@@ -57,13 +69,13 @@ export async function writeNiftiMask(grid: MaskGrid, mask: Uint8Array | Iterable
     gzip.on('error', reject);
   });
   const written = (data: Uint8Array) => new Promise<void>((resolve, reject) => gzip.write(data, (error) => (error ? reject(error) : resolve())));
-  await written(maskHeader(grid));
-  let voxels = 0;
-  for (const plane of mask instanceof Uint8Array ? [mask] : mask) {
+  await written(uint8Header(grid, content));
+  let voxelCount = 0;
+  for (const plane of voxels instanceof Uint8Array ? [voxels] : voxels) {
     await written(new Uint8Array(plane)); // zlib keeps a reference until it has read the bytes
-    voxels += plane.length;
+    voxelCount += plane.length;
   }
-  if (voxels !== count) throw new Error(`mask has ${voxels} voxels, the grid ${count}`);
+  if (voxelCount !== count) throw new Error(`${content.description}: ${voxelCount} voxels, the grid ${count}`);
   gzip.end();
   await ended;
   return Buffer.concat(chunks);

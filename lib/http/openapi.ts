@@ -39,6 +39,7 @@ const volumeForm = z.strictObject({
   baseline: z.union([upload, z.array(upload).min(1).max(MAX_DICOM_FILES)]).optional()
     .describe('an earlier scan of the same patient, like flair: the answer adds followUp'),
   force: forceFlag.optional().describe('true: analyse a volume the guard flags as not MRI (as ?force=true)'),
+  display: forceFlag.optional().describe('true: the answer carries displayNiftiBase64, a display copy of the scan for a viewer (as ?display=true)'),
 }).describe(`at most ${MAX_VOLUME_UPLOAD_BYTES} bytes in all`);
 
 // Every answer and form is a component; Guard and GuardedError are named once, so SliceResult and SliceRefusal refer to them.
@@ -100,6 +101,7 @@ export const openApiDocument = {
         summary: 'Analyse a FLAIR volume: one NIfTI file, the files of one DICOM series, or one .zip of them',
         parameters: [
           { name: 'force', in: 'query', required: false, schema: inlineSchema(forceFlag), description: 'analyse a volume the guard flags as not MRI' },
+          { name: 'display', in: 'query', required: false, schema: inlineSchema(forceFlag), description: 'add displayNiftiBase64, the scan for a viewer (8-bit, at most 256×256 in-plane)' },
           { name: 'format', in: 'query', required: false, schema: inlineSchema(z.enum(['json', 'pdf'])), description: 'pdf: the report as a PDF of at most two A4 pages instead of JSON' },
         ],
         requestBody: form(refs.volumeUpload),

@@ -1,4 +1,5 @@
 import { analyseScans } from '@/lib/analysis/analyse-scans';
+import { displayCopyBytes } from '@/lib/answers/display-copy';
 import { volumeApiBody } from '@/lib/answers/volume-answer';
 import { volumePdf } from '@/lib/answers/volume-pdf';
 import { parseMultipart } from '@/lib/http/multipart';
@@ -12,7 +13,8 @@ export const dynamic = 'force-dynamic';
 
 /**
  * POST multipart: flair (required: a NIfTI-1 .nii/.nii.gz, the files of a DICOM series, or a .zip of them), t1c (optional,
- * same grid), baseline (optional: an earlier scan of the same patient, like flair), force (a field or ?force=true).
+ * same grid), baseline (optional: an earlier scan of the same patient, like flair), force (a field or ?force=true),
+ * display (a field or ?display=true: add the scan's display copy for a viewer).
  * ?format=pdf answers the report as a PDF instead of JSON.
  */
 export const POST = uploadRoute(async (request, memory) => {
@@ -26,5 +28,7 @@ export const POST = uploadRoute(async (request, memory) => {
   // the request's bytes are not read again: a DICOM series is stacked inside them
   const { analysis, baseline } = await analyseScans(upload, { memory, consumeUpload: true });
   if (query.get('format') === 'pdf') return pdf(new Uint8Array(await volumePdf(analysis, baseline)), 'tumour-report.pdf');
-  return json(await volumeApiBody(analysis, baseline));
+  const display = (fields.display ?? query.get('display')) === 'true';
+  if (display) memory.grow(displayCopyBytes(analysis));
+  return json(await volumeApiBody(analysis, baseline, { display }));
 }, '/volume');

@@ -1,4 +1,5 @@
 import type { ModelManifest } from '@/lib/model/manifest';
+import ScrollRegion from '@/app/ui/scroll-region';
 
 type Figures = Record<string, number | undefined>;
 
@@ -32,7 +33,7 @@ export default function ModelFacts({ manifest }: { manifest: ModelManifest }) {
         {test?.slices ? ` (${test.slices} slices)` : ''}. Data licence: non-commercial research use.
       </p>
       {test?.flair ? (
-        <div className="overflow-x-auto">
+        <ScrollRegion label="Held-out results">
           <table className="min-w-[28rem] text-sm" data-testid="metrics">
             <thead>
               <tr className="text-left text-slate-500"><th className="py-1 pr-6 font-medium">Held-out patients</th><th className="pr-6 font-medium">FLAIR alone</th><th className="font-medium">FLAIR + T1 + T1c</th></tr>
@@ -43,7 +44,7 @@ export default function ModelFacts({ manifest }: { manifest: ModelManifest }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       ) : (
         <p className="text-sm text-amber-800">This model has not been measured yet: run training/evaluate.py.</p>
       )}

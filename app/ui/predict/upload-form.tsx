@@ -6,11 +6,13 @@ import { useSizeCheck } from '@/app/ui/use-size-check';
 import { analyseSliceAction, type AnalyseState } from '@/app/predict/actions';
 import AnalyseAnyway from './analyse-anyway';
 import SubmitButton from '@/app/ui/submit-button';
+import PageDrop from '@/app/ui/page-drop';
 
 const ACCEPT = 'image/png,image/jpeg,image/tiff,image/webp,.png,.jpg,.jpeg,.tif,.tiff,.webp,.dcm,.dicom,application/dicom';
 
-export default function UploadForm({ maxBytes }: { maxBytes: number }) {
-  const [state, formAction] = useActionState<AnalyseState, FormData>(analyseSliceAction, { status: 'idle' });
+/** `initial`: an example's answer, when the page was asked for one (?example=). */
+export default function UploadForm({ maxBytes, initial = { status: 'idle' } }: { maxBytes: number; initial?: AnalyseState }) {
+  const [state, formAction] = useActionState<AnalyseState, FormData>(analyseSliceAction, initial);
   const [clientError, checkSize] = useSizeCheck(['flair', 't1', 't1c'], maxBytes);
   // the last submission, so that "Analyse anyway" can send the same files again (React clears the form after an action)
   const lastSubmission = useRef<FormData | null>(null);
@@ -48,7 +50,10 @@ export default function UploadForm({ maxBytes }: { maxBytes: number }) {
             <label><input type="radio" name="reading" value="grayscale" className="mr-2" />One grey FLAIR image</label>
           </div>
         </fieldset>
-        <SubmitButton idle="Analyse slice" pending="Analysing…" />
+        <div className="flex flex-wrap items-center gap-3">
+          <SubmitButton idle="Analyse slice" pending="Analysing…" />
+          <PageDrop field="flair" what="a slice" paste />
+        </div>
         <div aria-live="polite" role="status">
           {message && <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="upload-error">{message}</p>}
           {flagged && <AnalyseAnyway message={flagged} onAnalyseAnyway={lastSubmission.current ? analyseAnyway : null} />}

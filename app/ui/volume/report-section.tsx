@@ -1,6 +1,7 @@
 import type { VolumeView } from '@/lib/answers/volume-answer';
 import * as words from '@/lib/answers/pdf/report-words';
 import KeyPictures from './key-pictures';
+import ScrollRegion from '@/app/ui/scroll-region';
 
 // The report as the PDF gives it (lib/answers/volume-pdf.ts), in the same words: figures, lesions, the RANO measure
 // and the three key pictures. Server-rendered: no JavaScript needed.
@@ -34,7 +35,7 @@ function LesionTable({ lesions }: { lesions: VolumeView['report']['lesions'] }) 
   if (lesions.length === 0) return <p className="text-sm text-slate-600">No lesion of at least 0.1 mL.</p>;
   const rest = lesions.slice(MAX_LESION_ROWS);
   return (
-    <div className="overflow-x-auto">
+    <ScrollRegion label="Lesions">
       <table className="w-full text-left text-sm" data-testid="lesions">
         <caption className="pb-1 text-left text-sm font-semibold text-slate-800">Lesions, largest first</caption>
         <thead>
@@ -55,7 +56,7 @@ function LesionTable({ lesions }: { lesions: VolumeView['report']['lesions'] }) 
         </tbody>
       </table>
       {rest.length > 0 && <p className="mt-1 text-xs text-slate-500">and {rest.length} smaller, {words.ml(rest.reduce((sum, lesion) => sum + lesion.volumeMl, 0))} together.</p>}
-    </div>
+    </ScrollRegion>
   );
 }
 
@@ -63,7 +64,7 @@ function RanoTable({ report }: { report: VolumeView['report'] }) {
   if (report.bidimensional.length === 0) return <p className="text-sm text-slate-600">No lesion to measure by RANO.</p>;
   return (
     <div className="space-y-1">
-      <div className="overflow-x-auto">
+      <ScrollRegion label="RANO measure">
         <table className="w-full text-left text-sm" data-testid="rano">
           <caption className="pb-1 text-left text-sm font-semibold text-slate-800">RANO bidimensional measure</caption>
           <thead>
@@ -86,7 +87,7 @@ function RanoTable({ report }: { report: VolumeView['report'] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       <p className="text-sm font-semibold" data-testid="sum-of-products">Sum of products (measurable lesions): {words.mm2(report.sumOfProductsMm2)}</p>
       <p className="text-xs text-slate-500">{words.RANO_NOTE} Source: {words.RANO_SOURCE}.</p>
     </div>

@@ -1,6 +1,6 @@
 'use client';
 
-import { startTransition, useActionState, useRef, useState } from 'react';
+import { startTransition, useActionState, useMemo, useRef, useState } from 'react';
 import FileField from '@/app/ui/file-field';
 import { useSizeCheck } from '@/app/ui/use-size-check';
 import AnalyseAnyway from '@/app/ui/predict/analyse-anyway';
@@ -8,14 +8,17 @@ import { analyseVolumeAction, type VolumeState } from '@/app/volume/actions';
 import { REPORT_URL, ReportButton, useReportDownload } from './report-download';
 import SliceRange from './slice-range';
 import SubmitButton from '@/app/ui/submit-button';
+import PageDrop from '@/app/ui/page-drop';
+import ViewerPortal from '@/app/ui/viewer/viewer-portal';
 
 const ACCEPT = '.nii,.nii.gz,.gz,application/gzip';
 // no filter for the FLAIR field: scanners write DICOM files without an extension, which a filter would hide
 const ANY_FILE = '';
 const CONFIRMATION = 'Analyse anyway: I have checked that this is a brain MRI volume. Choose the files again and press “Analyse volume” or “Analyse and download the report (PDF)”; uploads are not kept.';
 
-export default function VolumeUploadForm({ maxBytes }: { maxBytes: number }) {
-  const [state, formAction] = useActionState<VolumeState, FormData>(analyseVolumeAction, { status: 'idle' });
+/** `initial`: an example's answer, when the page was asked for one (?example=). */
+export default function VolumeUploadForm({ maxBytes, initial = { status: 'idle' } }: { maxBytes: number; initial?: VolumeState }) {
+  const [state, formAction] = useActionState<VolumeState, FormData>(analyseVolumeAction, initial);
   const [clientError, checkSize] = useSizeCheck(['flair', 't1c', 'baseline'], maxBytes);
   const [report, fetchReport] = useReportDownload();
   // the last submission, so that "Analyse anyway" and the report's button can send the same files again (React clears
@@ -23,6 +26,11 @@ export default function VolumeUploadForm({ maxBytes }: { maxBytes: number }) {
   const lastSubmission = useRef<FormData | null>(null);
   // which answer the messages are about: the page's analysis, or the report asked for with the form's or the result's button
   const [lastAsked, setLastAsked] = useState<'analysis' | 'form-report' | 'result-report'>('analysis');
+  // the viewer's scan: the NIfTI file sent for this result (a DICOM series' result carries a display copy instead)
+  const scan = useMemo(() => {
+    const flair = state.status === 'done' ? lastSubmission.current?.getAll('flair') : undefined;
+    return flair?.length === 1 && flair[0] instanceof File ? flair[0] : null;
+  }, [state]);
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     checkSize(event);
@@ -78,6 +86,7 @@ export default function VolumeUploadForm({ maxBytes }: { maxBytes: number }) {
             {report.pending && lastAsked === 'form-report' ? 'Preparing the report…' : 'Analyse and download the report (PDF)'}
           </button>
         </div>
+        <PageDrop field="flair" what="a volume or a series' files" />
         <div aria-live="polite" role="status">
           {message && <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="upload-error">{message}</p>}
           {flagged && (
@@ -88,6 +97,7 @@ export default function VolumeUploadForm({ maxBytes }: { maxBytes: number }) {
       </form>
       {state.status === 'done' && state.result}
       {state.status === 'done' && <SliceRange key={state.frames.indices.join()} indices={state.frames.indices} start={state.frames.start} />}
+      {state.status === 'done' && <ViewerPortal key={`viewer-${state.frames.indices.join()}`} input={state.viewer} scan={scan} />}
       {state.status === 'done' && <ReportButton key={`report-${state.frames.indices.join()}`} pending={report.pending} error={lastAsked === 'result-report' ? report.error?.message ?? null : null} onDownload={downloadReport} />}
     </div>
   );

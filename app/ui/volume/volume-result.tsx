@@ -47,6 +47,8 @@ export default function VolumeResult({ view }: { view: VolumeView }) {
           </a>
         </div>
       </div>
+      {/* with JavaScript and WebGL2, the upload form puts the 3-plane viewer here */}
+      <div data-viewer-slot />
       <ReportSection view={view} />
       {view.followUp && <FollowUp followUp={view.followUp} report={view.report} />}
       <ProbabilityChart points={view.chart} sliceCount={view.sliceCount} threshold={view.threshold} startIndex={view.startIndex} superiorIncreases={view.superiorIncreases} />
