@@ -91,21 +91,26 @@ def add_brats(collector, args, rng):
                 collector.add(image, AXIAL if axial_flair else OTHER, f"brats-{plane}-{modality.lower()}", visible_share(pixels), rng, 3 if axial_flair else 1)
 
 
-def add_brats_tilted(collector, args):
-    """More axial FLAIR from the BRATS training volumes: each volume turned by up to 15 degrees about the left-right and the
-    front-back axis, then cut axially again, every second slice, as sent and once under an upload transform. Two volumes
-    are all this guard has of another scanner, and its skull-stripped lowest slices (a small cerebellum on black) look
-    like nothing else it learns from: a held-out volume was refused far more often than LGG patients (training/README.md)."""
-    rng, angles = random.Random(11), np.random.default_rng(11)
+def add_brats_tilted(collector, args, modality="Flair"):
+    """More axial slices from the BRATS training volumes: each volume turned by up to 15 degrees about the left-right and
+    the front-back axis, then cut axially again, every second slice, as sent and once under an upload transform. Two volumes
+    are all this guard has of another scanner. Its skull-stripped lowest FLAIR slices (a small cerebellum on black) look
+    like nothing else it learns from: a held-out volume was refused far more often than LGG patients (training/README.md).
+    Its T1c slices are the only post-contrast T1 of a high-grade tumour it sees: an outside T1c volume was taken for FLAIR
+    (docs/guard.md), so the T1c volumes are turned too (--brats-t1c-tilts), as other MRI."""
+    tilts = args.brats_tilts if modality == "Flair" else args.brats_t1c_tilts
+    label, kind = (AXIAL, "brats-tilted-flair") if modality == "Flair" else (OTHER, "brats-tilted-t1c")
+    seed = 11 if modality == "Flair" else 13
+    rng, angles = random.Random(seed), np.random.default_rng(seed)
     for patient in args.brats_train.split(","):
-        pixels, _ = eight_bit(brats_volume(args.brats, patient, "Flair"))
-        for t in range(args.brats_tilts):
+        pixels, _ = eight_bit(brats_volume(args.brats, patient, modality))
+        for t in range(tilts):
             a, b = angles.uniform(-15, 15, 2)
             turned = ndimage.rotate(ndimage.rotate(pixels, a, axes=(1, 2), reshape=False, order=1), b, axes=(0, 2), reshape=False, order=1)
             for k in range(t % 2, turned.shape[2], 2):
                 plane = np.ascontiguousarray(turned[:, :, k].T)
                 if (plane > 0).sum() >= 64:
-                    collector.add(Image.fromarray(plane).convert("RGB"), AXIAL, "brats-tilted-flair", visible_share(plane), rng, 1)
+                    collector.add(Image.fromarray(plane).convert("RGB"), label, kind, visible_share(plane), rng, 1)
 
 
 def add_corpus(collector, args, split, rng, variants):
@@ -122,7 +127,8 @@ def main():
     lgg_options(parser)
     brats_option(parser)
     option(parser, "--brats-train", "pat0001,pat0003", "volumes to train on")
-    option(parser, "--brats-tilts", 24, "turned copies of each BRATS training volume")
+    option(parser, "--brats-tilts", 24, "turned copies of each BRATS training volume's FLAIR")
+    option(parser, "--brats-t1c-tilts", 0, "turned copies of each BRATS training volume's T1c (other MRI), appended after the FLAIR ones")
     option(parser, "--corpus", "training/cache/guard-corpus", "built by guard_corpus.py")
     option(parser, "--seed", 7)
     parser.add_argument("--val-only", action="store_true", help="write only the validation arrays, by the measuring protocol")
@@ -140,6 +146,7 @@ def main():
     add_brats(train, args, rng)
     add_corpus(train, args, "train", rng, variants=9)
     add_brats_tilted(train, args)
+    add_brats_tilted(train, args, "T1c")
     add_lgg(val, args, "val", rng, axial_variants=3, other_variants=0)
     add_corpus(val, args, "val", rng, variants=3)
     np.savez(args.out, classes=np.array(CLASSES), **train.arrays("train"), **val.arrays("val"))
