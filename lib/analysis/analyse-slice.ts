@@ -12,7 +12,7 @@ import { guardWarning, judgeUpload, NotBrainMriError, refusalMessage, type Guard
 import { chooseReadings, channelsFor, flairChannel, type Reading, type ReadingChoice } from './readings';
 import { tumourDrawing } from './decision';
 import { predictMirrorAveraged } from './mirror-average';
-import { readOrientation, turnImage, turnOf, type SliceOrientation } from './orientation';
+import { detectOrientation, tagOrientation, turnImage, turnOf, type SliceOrientation } from './orientation';
 import { inverseTurn, turnRaster, type QuarterTurns } from '../imaging/turn';
 import { withTumourModel } from './model-turn';
 import type { Reservation } from '../runtime/memory-budget';
@@ -78,12 +78,15 @@ export interface SliceAnalysis {
  */
 async function uprightUpload(images: Awaited<ReturnType<typeof decodeAll>>, size: number) {
   const { flair } = images;
+  if (flair.tagTurn !== null) return { orientation: tagOrientation(flair.tagTurn), quarters: 0 as QuarterTurns, asSentBox: null, ...images };
   const box = letterbox(flair.width, flair.height, size);
-  const orientation = await readOrientation(flair, await letterboxPixels(flair.rgb, flair.width, flair.height, box), box);
-  // a DICOM image is decoded upright from its tags already: only a detected turn is undone here
-  const quarters: QuarterTurns = orientation.source === 'detected' ? turnOf(orientation.turnDegrees) : 0;
+  const boxed = await letterboxPixels(flair.rgb, flair.width, flair.height, box);
+  const orientation = await detectOrientation(boxed, box);
+  const quarters = turnOf(orientation.turnDegrees);
   const upright = (image: typeof flair | undefined) => image && turnImage(image, inverseTurn(quarters));
-  return { orientation, quarters, flair: upright(flair)!, t1: upright(images.t1), t1c: upright(images.t1c) };
+  // read as sent, the letterboxed colours are the layered reading's own: not resized twice
+  const asSentBox = quarters === 0 ? boxed : null;
+  return { orientation, quarters, asSentBox, flair: upright(flair)!, t1: upright(images.t1), t1c: upright(images.t1c) };
 }
 
 /** A result read upright, turned back to the upload as sent. */
@@ -144,12 +147,13 @@ export async function analyseSlice(upload: SliceUpload, options: { memory?: Rese
     const size = model.inputSize;
     const { flair, box, readings, pixelsByReading, input, guard, orientation, quarters, lossyCompression, decodeMs, preprocessMs } = await preparation.run(async () => {
       const decodeStarted = performance.now();
-      const { orientation, quarters, flair, t1, t1c } = await uprightUpload(await decodeAll(upload, options.memory), size);
+      const { orientation, quarters, asSentBox, flair, t1, t1c } = await uprightUpload(await decodeAll(upload, options.memory), size);
       const decoded = performance.now();
       const box = letterbox(flair.width, flair.height, size);
       const readings = chooseReadings(flair, Boolean(t1 || t1c), upload.reading);
       const pixelsByReading = readings.map((reading) => channelsFor(reading, flair, t1, t1c));
-      const boxed = await Promise.all(pixelsByReading.map((pixels) => letterboxPixels(pixels, flair.width, flair.height, box)));
+      const boxed = await Promise.all(pixelsByReading.map((pixels, i) =>
+        readings[i] === 'layered' && asSentBox ? asSentBox : letterboxPixels(pixels, flair.width, flair.height, box)));
       // the guard sees the colours as sent: the layered reading when there is one
       const guard = await judgeUpload(boxed[readings.includes('layered') ? readings.indexOf('layered') : 0], box, upload.force);
       if (guard.verdict === 'refused' || (guard.verdict === 'not-mri' && !guard.forced)) throw new NotBrainMriError(refusalMessage(guard), guard);

@@ -20,9 +20,11 @@ export interface SliceOrientation {
 
 export const turnOf = (degrees: SliceOrientation['turnDegrees']): QuarterTurns => (degrees / 90) as QuarterTurns;
 
-/** The orientation of an upload: from its tags when it has them, else read from its letterboxed pixels (colours as sent). */
-export async function readOrientation(image: DecodedImage, boxed: Uint8Array, box: Letterbox): Promise<SliceOrientation> {
-  if (image.tagTurn !== null) return { turnDegrees: (image.tagTurn * 90) as SliceOrientation['turnDegrees'], source: 'dicom', confidence: null };
+/** A DICOM image's orientation, from its tags (it was decoded upright from them). */
+export const tagOrientation = (tagTurn: QuarterTurns): SliceOrientation => ({ turnDegrees: (tagTurn * 90) as SliceOrientation['turnDegrees'], source: 'dicom', confidence: null });
+
+/** A picture's orientation, read from its letterboxed pixels (colours as sent) by the orientation model. */
+export async function detectOrientation(boxed: Uint8Array, box: Letterbox): Promise<SliceOrientation> {
   const reader = await loadOrientationModel();
   const p = await reader.read(guardInput(boxed, box.size, reader.manifest.input.shape[2]));
   let best = 0;
