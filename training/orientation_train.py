@@ -1,6 +1,7 @@
 """Train the orientation reader: which way up is an uploaded slice? Export models/orientation.onnx with models/orientation.json.
 
     nice -n 19 /usr/bin/python3 training/orientation_train.py --out training/runs/orientation
+    nice -n 19 /usr/bin/python3 training/orientation_train.py --out training/runs/orientation-1.1 --init training/runs/orientation/last.pt --epochs 10 --lr 1e-3
     /usr/bin/python3 training/orientation_train.py --export-only --out training/runs/orientation    # threshold and export from last.pt
 
 A picture carries no orientation, and slices exported as pictures come turned by 90 or 180 degrees (a volume sliced without
@@ -112,6 +113,7 @@ def main():
     option(parser, "--threads", 2, "torch threads")
     option(parser, "--max-wrong", 0.001, "share of validation MRI pictures with visible brain that may be turned wrongly")
     option(parser, "--seed", 7)
+    parser.add_argument("--init", default=None, help="start from these weights (a last.pt) instead of from scratch")
     parser.add_argument("--export-only", action="store_true", help="choose the threshold on --val from <out>/last.pt and export")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -124,6 +126,8 @@ def main():
     data = np.load(args.dataset)
     x, has_upright = data["train_x"], targets(data["train_y"], data["train_visible"])
     model = GuardNet(args.width, args.depth, len(CLASSES))
+    if args.init:
+        model.load_state_dict(torch.load(args.init))
     optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     steps = args.epochs * int(np.ceil(len(x) / args.batch))
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=args.lr, total_steps=steps, pct_start=0.15)
