@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { cropToImage, letterbox, uploadPixel } from '../lib/imaging/letterbox';
 
 test('a square image fills the model input', () => {
@@ -31,4 +32,15 @@ test('a pixel of the square maps back to the upload pixel under it, bands clampe
   assert.equal(uploadPixel((64 + 127) * 256 + 255, box, 512, 256), 255 * 512 + 511); // the image's last pixel
   assert.equal(uploadPixel((64 + 10) * 256 + 100, box, 512, 256), 21 * 512 + 201);
   assert.equal(uploadPixel(0, box, 512, 256), 1); // the black band above: the image's first row
+});
+
+test('mirror-symmetric: equal margins on both sides for any size, each side within a pixel of the plain letterbox', () => {
+  fc.assert(fc.property(fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 1, max: 2000 }), (width, height) => {
+    const box = letterbox(width, height, 256, { mirrorSymmetric: true });
+    const plain = letterbox(width, height, 256);
+    assert.equal(256 - box.left - box.width, box.left);
+    assert.equal(256 - box.top - box.height, box.top);
+    assert.ok(box.width >= 1 && box.height >= 1);
+    assert.ok(Math.abs(box.width - plain.width) <= 1 && Math.abs(box.height - plain.height) <= 1, `${width}x${height}: ${box.width}x${box.height}`);
+  }));
 });

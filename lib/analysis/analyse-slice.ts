@@ -13,7 +13,7 @@ import { chooseReadings, channelsFor, flairChannel, type Reading, type ReadingCh
 import { tumourDrawing } from './decision';
 import { predictMirrorAveraged } from './mirror-average';
 import { detectOrientation, tagOrientation, turnImage, turnOf, type SliceOrientation } from './orientation';
-import { inverseTurn, turnRaster, type QuarterTurns } from '../imaging/turn';
+import { inverseTurn, mirrorRaster, turnRaster, type QuarterTurns } from '../imaging/turn';
 import { withTumourModel } from './model-turn';
 import type { Reservation } from '../runtime/memory-budget';
 import { inferenceGate, Gate } from '../runtime/inference-gate';
@@ -79,7 +79,7 @@ export interface SliceAnalysis {
 async function uprightUpload(images: Awaited<ReturnType<typeof decodeAll>>, size: number) {
   const { flair } = images;
   if (flair.tagTurn !== null) return { orientation: tagOrientation(flair.tagTurn), quarters: 0 as QuarterTurns, asSentBox: null, ...images };
-  const box = letterbox(flair.width, flair.height, size);
+  const box = letterbox(flair.width, flair.height, size, { mirrorSymmetric: true });
   const boxed = await letterboxPixels(flair.rgb, flair.width, flair.height, box);
   const orientation = await detectOrientation(boxed, box);
   const quarters = turnOf(orientation.turnDegrees);
@@ -141,15 +141,28 @@ async function toResult(
   };
 }
 
+/** The readings' letterboxed pixels as the model's input, one after another (the manifest's normalisation). */
+function modelInput(boxed: Uint8Array[], readings: Reading[], model: TumourModel): Float32Array {
+  const size = model.inputSize, rule = model.manifest.normalisation;
+  const input = new Float32Array(readings.length * 3 * size * size);
+  boxed.forEach((pixels, i) => {
+    const into = input.subarray(i * 3 * size * size, (i + 1) * 3 * size * size);
+    // a grey reading's three channels are one plane: scaled once and copied, the same numbers
+    if (readings[i] === 'grayscale') greyToModelInput(flairChannel(pixels), rule, into);
+    else toModelInput(pixels, rule, undefined, into);
+  });
+  return input;
+}
+
 /** Upload -> decode -> preprocess (the manifest's contract) -> model -> domain result. */
 export async function analyseSlice(upload: SliceUpload, options: { memory?: Reservation } = {}): Promise<SliceAnalysis> {
   return withTumourModel(async (model, started) => {
     const size = model.inputSize;
-    const { flair, box, readings, pixelsByReading, input, guard, orientation, quarters, lossyCompression, decodeMs, preprocessMs } = await preparation.run(async () => {
+    const { flair, box, readings, pixelsByReading, input, mirroredInput, guard, orientation, quarters, lossyCompression, decodeMs, preprocessMs } = await preparation.run(async () => {
       const decodeStarted = performance.now();
       const { orientation, quarters, asSentBox, flair, t1, t1c } = await uprightUpload(await decodeAll(upload, options.memory), size);
       const decoded = performance.now();
-      const box = letterbox(flair.width, flair.height, size);
+      const box = letterbox(flair.width, flair.height, size, { mirrorSymmetric: true });
       const readings = chooseReadings(flair, Boolean(t1 || t1c), upload.reading);
       const pixelsByReading = readings.map((reading) => channelsFor(reading, flair, t1, t1c));
       const boxed = await Promise.all(pixelsByReading.map((pixels, i) =>
@@ -157,21 +170,20 @@ export async function analyseSlice(upload: SliceUpload, options: { memory?: Rese
       // the guard sees the colours as sent: the layered reading when there is one
       const guard = await judgeUpload(boxed[readings.includes('layered') ? readings.indexOf('layered') : 0], box, upload.force);
       if (guard.verdict === 'refused' || (guard.verdict === 'not-mri' && !guard.forced)) throw new NotBrainMriError(refusalMessage(guard), guard);
-      const input = new Float32Array(readings.length * 3 * size * size);
-      boxed.forEach((pixels, i) => {
-        const into = input.subarray(i * 3 * size * size, (i + 1) * 3 * size * size), rule = model.manifest.normalisation;
-        // a grey reading's three channels are one plane: scaled once and copied, the same numbers
-        if (readings[i] === 'grayscale') greyToModelInput(flairChannel(pixels), rule, into);
-        else toModelInput(pixels, rule, undefined, into);
-      });
+      const input = modelInput(boxed, readings, model);
+      // resized, a mirrored picture is not the mirror of the picture resized (sharp is a pixel off): the mirrored reading
+      // is made from the mirrored picture itself, so that a slice and its mirror image get mirrored answers exactly
+      const resized = flair.width !== size || flair.height !== size;
+      const mirroredInput = resized ? modelInput(await Promise.all(pixelsByReading.map((pixels) =>
+        letterboxPixels(mirrorRaster({ width: flair.width, height: flair.height, pixels }, 3).pixels, flair.width, flair.height, box))), readings, model) : undefined;
       const lossyCompression = [flair, t1, t1c].some((image) => image?.lossyCompression);
-      return { flair, box, readings, pixelsByReading, input, guard, orientation, quarters, lossyCompression, decodeMs: decoded - decodeStarted, preprocessMs: performance.now() - decoded - guard.ms };
+      return { flair, box, readings, pixelsByReading, input, mirroredInput, guard, orientation, quarters, lossyCompression, decodeMs: decoded - decodeStarted, preprocessMs: performance.now() - decoded - guard.ms };
     });
 
     let inferenceMs = 0;
     const predictions = await inferenceGate.run(async () => {
       const inferenceStarted = performance.now();
-      const out = await predictMirrorAveraged(model, input, readings.length);
+      const out = await predictMirrorAveraged(model, input, readings.length, mirroredInput);
       inferenceMs = performance.now() - inferenceStarted;
       return out;
     });

@@ -16,11 +16,14 @@ function mirrorPlanes(input: Float32Array, count: number, size: number): Float32
   return mirrored;
 }
 
-/** The model's predictions for `count` inputs, each the mean of the input as sent and mirrored. */
-export async function predictMirrorAveraged(model: TumourModel, input: Float32Array, count: number): Promise<SlicePrediction[]> {
+/**
+ * The model's predictions for `count` inputs, each the mean of the input as sent and mirrored. `mirrored`: the model input
+ * of the mirrored picture, where it is not exactly the mirror of `input` (a picture resized into the square).
+ */
+export async function predictMirrorAveraged(model: TumourModel, input: Float32Array, count: number, mirrored?: Float32Array): Promise<SlicePrediction[]> {
   const size = model.inputSize;
   const asSentPredictions = await model.predict(input, count);
-  const mirroredPredictions = await model.predict(mirrorPlanes(input, count, size), count);
+  const mirroredPredictions = await model.predict(mirrored ?? mirrorPlanes(input, count, size), count);
   return asSentPredictions.map((asSent, i) => {
     const mirrored = mirroredPredictions[i].maskProbability;
     const maskProbability = new Float32Array(size * size);

@@ -8,10 +8,19 @@ export interface Letterbox {
   top: number;
 }
 
-export function letterbox(sourceWidth: number, sourceHeight: number, size: number): Letterbox {
+/**
+ * `mirrorSymmetric`: the margins on both sides are equal (the resized side rounded to the square's parity, at most a pixel
+ * off), so that a picture and its mirror image sit alike in the square and a mask maps back to either the same way.
+ */
+export function letterbox(sourceWidth: number, sourceHeight: number, size: number, { mirrorSymmetric = false } = {}): Letterbox {
   const scale = Math.min(size / sourceWidth, size / sourceHeight);
-  const width = Math.max(1, Math.min(size, Math.round(sourceWidth * scale)));
-  const height = Math.max(1, Math.min(size, Math.round(sourceHeight * scale)));
+  const side = (exact: number) => {
+    const rounded = Math.max(1, Math.min(size, Math.round(exact)));
+    if (!mirrorSymmetric || (size - rounded) % 2 === 0) return rounded;
+    // a pixel towards the exact size, staying inside 1..size (rounded < size here: the margin is odd)
+    return exact > rounded || rounded === 1 ? rounded + 1 : rounded - 1;
+  };
+  const width = side(sourceWidth * scale), height = side(sourceHeight * scale);
   return { size, width, height, left: Math.floor((size - width) / 2), top: Math.floor((size - height) / 2) };
 }
 

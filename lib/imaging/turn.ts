@@ -1,4 +1,4 @@
-// Quarter turns of a raster, exact and invertible: a slice read upright is turned back by the inverse, pixel for pixel.
+// Quarter turns and mirrors of a raster, exact and invertible: a slice read upright is turned back by the inverse, pixel for pixel.
 
 /** Counter-clockwise quarter turns (0..3): as a picture's turn from upright is counted (lib/analysis/orientation.ts). */
 export type QuarterTurns = 0 | 1 | 2 | 3;
@@ -26,6 +26,19 @@ export function turnRaster(raster: Raster, quarters: QuarterTurns, channels: num
     }
   }
   return { width: outWidth, height: outHeight, pixels: out };
+}
+
+/** The raster mirrored left to right. */
+export function mirrorRaster(raster: Raster, channels: number): Raster {
+  const { width, height, pixels } = raster;
+  const out = new Uint8Array(pixels.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const from = (y * width + x) * channels, to = (y * width + width - 1 - x) * channels;
+      for (let c = 0; c < channels; c++) out[to + c] = pixels[from + c];
+    }
+  }
+  return { width, height, pixels: out };
 }
 
 /** The turn that undoes `quarters`. */
