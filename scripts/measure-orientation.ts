@@ -5,7 +5,11 @@
  * rendered by the app's volume path (`npx tsx scripts/render-volume-slices.ts ../shared/data/brats2013 /tmp/outside
  * pat0002 pat0004` first). Slices with visible brain only (FLAIR >= 20 on at least 3% of the slice).
  *
- *   npx tsx scripts/measure-orientation.ts [--lgg ../shared/data/lgg] [--outside /tmp/outside] [--every 1]
+ *   npx tsx scripts/measure-orientation.ts [--lgg ../shared/data/lgg] [--outside /tmp/outside] [--every 1] [--corpus DIR] [--part slices|not-mri|both]
+ *
+ * Then the not-MRI pictures of the guard corpus's measuring split (training/guard_corpus.py; the built corpus's own
+ * index.json, split "measure"), in each of the 4 turns, through the same path: a picture must still be refused when turned,
+ * and the reader must not turn one into an MRI slice. Skipped when the corpus is not built.
  *
  * A refused slice counts as No Tumor in the AUC, as a person would read it. The last line printed is one JSON object.
  */
@@ -15,11 +19,15 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { analyseSlice } from '../lib/analysis/analyse-slice';
 import { isNotBrainMriError } from '../lib/analysis/mri-guard';
+import { isUploadError } from '../lib/errors';
 import { rocAuc } from '../lib/evaluation/metrics';
 import { readManifest } from '../lib/model/manifest';
 import { pauseTraining } from '../testkit/pause-training';
 
-const { values } = parseArgs({ options: { lgg: { type: 'string', default: '../shared/data/lgg' }, outside: { type: 'string', default: '/tmp/outside' }, every: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: {
+  lgg: { type: 'string', default: '../shared/data/lgg' }, outside: { type: 'string', default: '/tmp/outside' }, every: { type: 'string', default: '1' },
+  corpus: { type: 'string', default: 'training/cache/guard-corpus' }, part: { type: 'string', default: 'both' },
+} });
 const every = Number(values.every);
 
 interface Source { set: 'lgg-test' | 'outside'; grey: Buffer; width: number; height: number; tumour: boolean }
@@ -67,9 +75,37 @@ async function orient(source: Source, quarters: number, mirrored: boolean): Prom
   return new Uint8Array(await image.png().toBuffer());
 }
 
+/** Not-MRI pictures of the measuring split in each of the 4 turns: refused (a 4xx, as the guard's own figures count it)? */
+async function notMriInTurns() {
+  const index = JSON.parse(readFileSync(path.join(values.corpus!, 'index.json'), 'utf8')) as Array<{ file: string; category: string; split: string }>;
+  const pictures = index.filter((item) => item.split === 'measure');
+  const byTurn = [];
+  for (const quarters of [0, 1, 2, 3]) {
+    const categories: Record<string, { n: number; refused: number }> = {};
+    for (const item of pictures) {
+      const tally = (categories[item.category] ??= { n: 0, refused: 0 });
+      tally.n++;
+      const bytes = readFileSync(path.join(values.corpus!, item.file));
+      const turned = quarters ? await sharp(bytes).rotate(360 - 90 * quarters).png().toBuffer() : bytes;
+      try {
+        await analyseSlice({ flair: new Uint8Array(turned), reading: 'auto' });
+      } catch (error) {
+        if (!isUploadError(error)) throw error;
+        tally.refused++;
+      }
+    }
+    const n = pictures.length, refused = Object.values(categories).reduce((k, c) => k + c.refused, 0);
+    const worst = Object.entries(categories).map(([category, c]) => ({ category, rate: +(c.refused / c.n).toFixed(4) })).sort((a, b) => a.rate - b.rate)[0];
+    const row = { orientation: `turned ${90 * quarters}°`, pictures: n, refusedPercent: +(100 * refused / n).toFixed(2), weakestCategory: worst };
+    console.log(JSON.stringify(row));
+    byTurn.push(row);
+  }
+  return byTurn;
+}
+
 const resume = pauseTraining();
 try {
-  const sources = [...(await lggSources()), ...outsideSources()];
+  const sources = values.part === 'not-mri' ? [] : [...(await lggSources()), ...outsideSources()];
   const rows: object[] = [];
   for (const mirrored of [false, true]) {
     for (const quarters of [0, 1, 2, 3]) {
@@ -99,7 +135,8 @@ try {
       }
     }
   }
-  console.log(JSON.stringify({ rows }));
+  const notMri = values.part !== 'slices' && existsSync(path.join(values.corpus!, 'index.json')) ? await notMriInTurns() : null;
+  console.log(JSON.stringify({ rows, notMri }));
 } finally {
   resume();
 }

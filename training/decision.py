@@ -49,11 +49,11 @@ def probability(feature_rows, weights, bias):
     return 1 / (1 + np.exp(-z))
 
 
-def drawing(mask_prob, is_tumour, min_component_px):
+def drawing(mask_prob, is_tumour, min_component_px, threshold=MASK_THRESHOLD):
     """The served mask of one slice (256 x 256 bool), or an all-false one for No Tumor."""
     if not is_tumour:
         return np.zeros(mask_prob.shape, bool)
-    mask = remove_small(mask_prob >= MASK_THRESHOLD, min_component_px)
+    mask = remove_small(mask_prob >= threshold, min_component_px)
     if not mask.any():
         mask = mask_prob >= 0.5 * mask_prob.max()
     return mask

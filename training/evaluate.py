@@ -27,8 +27,9 @@ def served(net, manifest, images, modalities):
     feats = decision.features(torch.from_numpy(logits), torch.from_numpy(mask_prob)).numpy()
     probability = decision.probability(feats, rule["weights"], rule["bias"])
     is_tumour = probability >= manifest["thresholds"]["slice"]
-    drawn = np.stack([decision.drawing(m, t, rule["minComponentPx"]) for m, t in zip(mask_prob, is_tumour)])
-    fallbacks = int(sum(t and not (m >= decision.MASK_THRESHOLD).any() for m, t in zip(mask_prob, is_tumour)))
+    pixel = manifest["thresholds"]["mask"]
+    drawn = np.stack([decision.drawing(m, t, rule["minComponentPx"], pixel) for m, t in zip(mask_prob, is_tumour)])
+    fallbacks = int(sum(t and not (m >= pixel).any() for m, t in zip(mask_prob, is_tumour)))
     return probability, is_tumour, drawn, fallbacks
 
 

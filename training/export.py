@@ -48,11 +48,11 @@ def load_net(run, checkpoint):
     return net.eval(), saved
 
 
-def choose_min_component(mask_prob, served_tumour, masks, patient_index, candidates=(0, 10, 20, 40, 80, 160)):
+def choose_min_component(mask_prob, served_tumour, masks, patient_index, threshold, candidates=(0, 10, 20, 40, 80, 160)):
     """The smallest component drawn, by mean per-patient Dice of the validation patients: the smallest size within 0.002
     of the best, since differences below that are noise on 8 patients and a larger size can erase small tumours."""
     def score(min_px):
-        drawn = np.stack([decision.drawing(m, t, min_px) for m, t in zip(mask_prob, served_tumour)])
+        drawn = np.stack([decision.drawing(m, t, min_px, threshold) for m, t in zip(mask_prob, served_tumour)])
         return float(np.mean(list(per_patient_dice(drawn, masks, patient_index).values())))
     scores = {min_px: score(min_px) for min_px in candidates}
     best = max(scores.values())
@@ -82,7 +82,13 @@ def main():
     checkpoint_options(parser)
     option(parser, "--out", "models", "where tumour-unet.onnx and manifest.json go")
     option(parser, "--version", "1.0.0", "model version written to the manifest")
+    option(parser, "--pixel-calibration", "", "a pixel_calibration.py result: its chosen threshold draws the mask (default 0.5)")
     args = parser.parse_args()
+    mask_threshold, mask_chosen_on = decision.MASK_THRESHOLD, "fixed"
+    if args.pixel_calibration:
+        calibration = json.load(open(args.pixel_calibration))
+        assert calibration["run"] == args.run and calibration["checkpoint"] == args.checkpoint, "calibrated on another checkpoint"
+        mask_threshold, mask_chosen_on = calibration["chosen"], f"validation patients ({args.pixel_calibration})"
 
     run_args = json.load(open(os.path.join(args.run, "args.json")))
     split = json.load(open(os.path.join(args.run, "split.json")))
@@ -99,7 +105,8 @@ def main():
     probabilities = decision.probability(rows_features, weights, bias)
     threshold = best_f1_threshold(both_labels, probabilities)
     flair_prob = probabilities[:len(labels)]
-    min_component_px, component_scores = choose_min_component(outputs[0][0], flair_prob >= threshold, masks[rows], patient_index[rows])
+    min_component_px, component_scores = choose_min_component(outputs[0][0], flair_prob >= threshold, masks[rows], patient_index[rows],
+                                                              mask_threshold)
 
     os.makedirs(args.out, exist_ok=True)
     exported = Exported(net, weights, bias).eval()
@@ -128,7 +135,8 @@ def main():
         "outputs": {"mask": {"name": "tumour_probability", "shape": ["batch", 1, size, size]},
                     "slice": {"name": "slice_probability", "shape": ["batch", 1]}},
         "labels": {"negative": "No Tumor", "positive": "Tumor"},
-        "thresholds": {"slice": threshold, "mask": decision.MASK_THRESHOLD, "chosenOn": "validation patients, best F1, both input modes"},
+        "thresholds": {"slice": threshold, "mask": mask_threshold, "chosenOn": "validation patients, best F1, both input modes",
+                       "maskChosenOn": mask_chosen_on},
         "decision": {"rule": "slice_probability = sigmoid(w . [slice-head logit, log(1 + mask pixels >= 0.5), logit(peak mask probability)] + b), "
                              "computed inside the ONNX graph; Tumor when it is >= thresholds.slice",
                      "weights": weights, "bias": bias, "fittedOn": "validation patients, both input modes",

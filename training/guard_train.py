@@ -45,6 +45,15 @@ def batches(x, y, size, rng):
         yield (xb.clamp(1e-4, 1) ** channel_gamma * channel_gain * gain).clamp(0, 1), torch.from_numpy(y[idx])
 
 
+def turned(xb, turns):
+    """Each picture turned counter-clockwise by its number of quarters (torch.rot90 from rows towards columns)."""
+    out = xb.clone()
+    for k in range(1, 4):
+        sel = turns == k
+        out[sel] = torch.rot90(xb[sel], k, (2, 3))
+    return out
+
+
 def hard_tail(logits, y):
     """The thresholds live in the tails: the not-MRI threshold sits at the 0.1% most not-MRI-looking real slices. Cross
     entropy on average pictures hardly moves them, so this term pushes the batch's tenth most not-MRI-looking axial
@@ -113,6 +122,8 @@ def main():
     option(parser, "--seed", 7)
     option(parser, "--val", GUARD_VAL, "validation arrays for the thresholds")
     parser.add_argument("--init", default=None, help="start from these weights (a last.pt) instead of from scratch")
+    parser.add_argument("--turns", action="store_true", help="turn each training picture by a random quarter: a slice or a picture "
+                        "that is not an MRI is what it is whichever way up it comes")
     parser.add_argument("--export-only", action="store_true", help="load the members, choose thresholds on --val, export")
     parser.add_argument("--mirror", action="store_true", help="export: each member also reads the picture mirrored, and the mean is over both")
     parser.add_argument("--members", nargs="+", default=None, help="last.pt files whose mean is exported (default: <out>/last.pt)")
@@ -140,6 +151,8 @@ def main():
         model.train()
         started, total, n = time.time(), 0.0, 0
         for xb, yb in batches(x, y, args.batch, rng):
+            if args.turns:
+                xb = turned(xb, torch.randint(0, 4, (len(xb),)))
             logits = model(xb)
             loss = F.cross_entropy(logits, yb, weight=weights) + args.tail * hard_tail(logits, yb)
             optimiser.zero_grad()

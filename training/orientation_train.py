@@ -31,7 +31,7 @@ from common import GUARD_DATASET, GUARD_VAL, command_line, option, start_run
 from flops import multiply_adds
 from guard_model import CELL, INPUT_SIZE, GuardNet, from_state
 from guard_real import VISIBLE_SHARE
-from guard_train import batches, to_tensor
+from guard_train import batches, to_tensor, turned
 
 CLASSES = ["upright", "turned-90", "turned-180", "turned-270", "do-not-turn"]
 KEEP = 4
@@ -41,15 +41,6 @@ NOT_MRI = 2  # the guard's class
 def targets(y, visible):
     """Whether each picture has an upright: an MRI slice with visible brain."""
     return (y != NOT_MRI) & (visible >= VISIBLE_SHARE)
-
-
-def turned(xb, turns):
-    """Each picture turned counter-clockwise by its number of quarters (torch.rot90 from rows towards columns)."""
-    out = xb.clone()
-    for k in range(1, 4):
-        sel = turns == k
-        out[sel] = torch.rot90(xb[sel], k, (2, 3))
-    return out
 
 
 def probabilities(model, x_u8, turns, mirror, size=512):

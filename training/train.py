@@ -57,6 +57,16 @@ def sampling_weights(masks, uniform_share, area_power=1.0):
     return weights / weights.sum()
 
 
+def with_volume_share(weights, volume_rows, share):
+    """The rendered BRATS volumes (high-grade, another scanner) drawn this share of the time, the LGG slices the rest."""
+    if not share or not volume_rows:
+        return weights
+    out = weights.copy()
+    out[:-volume_rows] *= (1 - share) / out[:-volume_rows].sum()
+    out[-volume_rows:] *= share / out[-volume_rows:].sum()
+    return out
+
+
 def learning_rate(step, total, warmup, peak):
     """Linear warm-up, then cosine down to a twentieth of the peak at the planned end (and flat after it)."""
     if step < warmup:
@@ -93,6 +103,7 @@ def main():
     option(parser, "--samples", 2400, "slices drawn per epoch")
     option(parser, "--uniform-share", 0.5, "share of draws that ignore tumour area")
     option(parser, "--area-power", 1.0, "draws with tumour go by tumour area to this power: below 1 small tumours come up more")
+    option(parser, "--volume-share", 0.0, "share of draws from the BRATS training volumes (0: as tumour area gives, about 0.15)")
     option(parser, "--miss-weight", 0.5, "weight of a missed tumour pixel in the overlap loss (0.5: soft Dice; above: Tversky)")
     option(parser, "--batch-size", 16)
     option(parser, "--crop", 192, "train on random crops of this side, 0 for whole slices")
@@ -124,6 +135,7 @@ def main():
         volume_images, volume_masks, _ = load_rendered_volumes(args.volumes, BRATS_TRAIN)
         train_images, train_masks = np.concatenate([train_images, volume_images]), np.concatenate([train_masks, volume_masks])
     weights = sampling_weights(train_masks, args.uniform_share, args.area_power)
+    weights = with_volume_share(weights, len(volume_masks) if args.volumes else 0, args.volume_share)
     print(f"train {len(train_images)} slices ({len(ids['train'])} LGG patients + {len(BRATS_TRAIN) if args.volumes else 0} volumes), "
           f"val {len(val_rows)} / {len(ids['val'])}", flush=True)
 
