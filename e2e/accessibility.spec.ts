@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { fixture } from '../testkit/client';
+import { seriousViolations } from './axe';
 
 // Every page and result state under axe-core, run once the state has rendered, nothing disabled or excluded: no serious
 // or critical violation. And at 390 px wide, nothing scrolls sideways.
@@ -37,13 +37,6 @@ const states: State[] = [
     },
   },
 ];
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.impact} ${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 5).join(' | ')}`);
-}
 
 for (const state of states) {
   test(`${state.name}: no serious or critical axe-core violation at 1280 px, no sideways scrolling at 390 px`, async ({ page }) => {

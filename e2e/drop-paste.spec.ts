@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type JSHandle, type Page } from '@playwright/test';
 import { fixture } from '../testkit/client';
+import { scriptRunning } from './page-script';
 
 // Files dropped on the page (outside the file input) and an image pasted are sent and answered; the chosen file's name
 // and size show, and it can be cleared.
@@ -16,14 +17,9 @@ function transferOf(page: Page, name: string, type: string): Promise<JSHandle<Da
   }, { base64: readFileSync(fixture(name)).toString('base64'), name, type });
 }
 
-/** The page listens for drops and pastes once it has hydrated: its hint says so. */
-async function listening(page: Page) {
-  await expect(page.getByText(/anywhere on this page/)).toBeVisible({ timeout: 30_000 });
-}
-
 test('a slice dropped on the page\'s heading shows the drop zone, then is sent and answered', async ({ page }) => {
   await page.goto('/predict');
-  await listening(page);
+  await scriptRunning(page);
   const transfer = await transferOf(page, 'tumour-flair.png', 'image/png');
   await page.dispatchEvent('h1', 'dragenter', { dataTransfer: transfer });
   await expect(page.getByTestId('drop-zone')).toBeVisible();
@@ -35,7 +31,7 @@ test('a slice dropped on the page\'s heading shows the drop zone, then is sent a
 
 test('an image pasted on /predict is sent and answered', async ({ page }) => {
   await page.goto('/predict');
-  await listening(page);
+  await scriptRunning(page);
   const transfer = await transferOf(page, 'no-tumour-flair.png', 'image/png');
   await page.evaluate((clipboardData) => document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true })), transfer);
   await expect(page.getByTestId('result').getByTestId('label').first()).toHaveText('No Tumor', { timeout: 30_000 });
@@ -43,7 +39,7 @@ test('an image pasted on /predict is sent and answered', async ({ page }) => {
 
 test('a DICOM zip dropped on /volume is analysed', async ({ page }) => {
   await page.goto('/volume');
-  await listening(page);
+  await scriptRunning(page);
   const transfer = await transferOf(page, 'dicom-brats-small.zip', 'application/zip');
   await page.dispatchEvent('h1', 'dragenter', { dataTransfer: transfer });
   await page.dispatchEvent('h1', 'drop', { dataTransfer: transfer });

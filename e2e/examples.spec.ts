@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { readPdf } from './pdf-text';
 import { expectTumourOverlay } from './viewer-pixels';
 
 // Examples one click away, with JavaScript and without: the buttons are a GET form, and the page analyses the named file
@@ -46,6 +47,14 @@ for (const javaScript of [true, false]) {
         await expect(page.getByTestId('viewer')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 });
         await expect(page.getByTestId('viewer')).toHaveAttribute('data-plane', 'axial');
         await expectTumourOverlay(page);
+        // the browser holds no file of an example: the report is asked for by the example's name
+        const downloading = page.waitForEvent('download', { timeout: 120_000 });
+        await result.getByTestId('report-download').click();
+        const download = await downloading;
+        expect(download.suggestedFilename()).toBe('tumour-report.pdf');
+        const { text } = await readPdf(download);
+        expect(text).toContain('A research tool, not a diagnosis');
+        expect(text).toContain(`${nifti.toFixed(1)} mL`);
       } else {
         await expect(page.getByTestId('viewer')).toHaveCount(0);
         await expect(result.locator('[data-testid=slice-frame]:visible')).toHaveCount(1);
@@ -68,4 +77,10 @@ test('an example name that is not on the list is a 400, never a file path', asyn
     expect(await response.text()).toContain('There is no example of that name');
   }
   expect((await request.get('/examples/brats-pat0004-flair.nii.gz')).status()).toBe(200);
+  // the API, asked for an example's report by name
+  for (const name of ['../../package.json', 'slice-tumour', 'brats-pat0004-flair.nii.gz']) {
+    const response = await request.post('/api/volume?format=pdf', { multipart: { example: name } });
+    expect(response.status(), name).toBe(400);
+    expect((await response.json()).error).toContain('There is no example called');
+  }
 });

@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { expect, test, type Download, type Locator, type Page } from '@playwright/test';
 import { fixture } from '../testkit/client';
+import { readPdf } from './pdf-text';
 
 // The volume report as a person gets it: on the result page, and as a PDF, with JavaScript and without.
 
@@ -31,14 +31,6 @@ async function checkReport(result: Locator): Promise<{ volume: string; lesions: 
   const volume = (await result.getByTestId('tumour-volume').innerText()).trim();
   const model = (await result.getByTestId('model-version').innerText()).trim();
   return { volume, lesions, model };
-}
-
-/** The PDF's text and page count, by poppler's tools. */
-async function readPdf(download: Download): Promise<{ text: string; pages: number }> {
-  const file = await download.path();
-  const text = execFileSync('pdftotext', [file, '-']).toString();
-  const pages = Number(/^Pages:\s+(\d+)/m.exec(execFileSync('pdfinfo', [file]).toString())?.[1]);
-  return { text, pages };
 }
 
 async function checkPdf(download: Download, shown: { volume: string; lesions: number; model: string }): Promise<string> {

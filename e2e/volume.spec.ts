@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fixture } from '../testkit/client';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { readNiftiVolume } from '../lib/formats/nifti-read';
 import { allValues } from '../lib/volume/scalar-volume';
-
+import { scriptRunning } from './page-script';
 
 // The expert's whole tumour (label > 0) of BRATS 2013 patient 0001: 111,724 voxels of 1 mm³ = 111.7 mL (nibabel agrees).
 async function trueTumourMl(): Promise<number> {
@@ -15,19 +15,63 @@ async function trueTumourMl(): Promise<number> {
 // A working pipeline lands near the truth (model v1.2.0: 103.7 mL); a broken one gives 0 or the whole brain (~1,400 mL).
 const plausible = (ml: number, truth: number) => ml > truth / 2 && ml < truth * 2;
 
-async function uploadVolume(page: Page) {
+/** `scripted`: wait until the page's script runs, so that the script sends the form. */
+async function uploadVolume(page: Page, scripted = false) {
   await page.goto('/volume');
+  if (scripted) await scriptRunning(page);
   await page.setInputFiles('input[name=flair]', fixture('brats-pat0001-flair.nii.gz'));
   await page.getByRole('button', { name: 'Analyse volume' }).click();
 }
 
-test.setTimeout(120_000);
+/** What a person reads off a result, and the pictures and mask it offers, to hold the two ways of answering to one result. */
+async function resultShown(result: Locator) {
+  const text = async (testId: string) => (await result.getByTestId(testId).innerText()).trim();
+  const sources = (selector: string) => result.locator(selector).evaluateAll((images: HTMLImageElement[]) => images.map((image) => image.src).join('\n'));
+  return {
+    volume: await text('tumour-volume'), slices: await text('tumour-slices'), axis: await text('slice-axis'), guard: await text('guard-reason'),
+    model: await text('model-version'), report: await text('report'),
+    mask: [await result.getByTestId('mask-download').getAttribute('download'), await result.getByTestId('mask-download').getAttribute('href')],
+    frames: await sources('[data-testid=slice-frame] img'), keyPictures: await sources('[data-testid=key-picture] img'),
+  };
+}
 
-test('a BRATS FLAIR volume gives a tumour volume near the expert one, a mask to download and slices to step through', async ({ page }) => {
-  await uploadVolume(page);
-  await expect(page.getByTestId('elapsed')).toBeVisible(); // the pending state counts seconds
+test.setTimeout(150_000);
+
+test('without JavaScript the form\'s server action answers; with it, the upload shows its progress, then the seconds of analysis, then the same result', async ({ browser }) => {
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const withoutScript = await plain.newPage();
+  await uploadVolume(withoutScript);
+  const served = withoutScript.getByTestId('volume-result');
+  await expect(served).toBeVisible({ timeout: 90_000 });
+  // the slices can be stepped through without JavaScript
+  const frames = served.locator('[data-testid=slice-frame]:visible');
+  await expect(frames).toHaveCount(1);
+  const labels = served.getByTestId('slice-browser').locator('label');
+  await labels.first().click();
+  await expect(frames).toHaveCount(1);
+  await expect(frames).toHaveAttribute('data-slice', (await labels.first().innerText()).trim());
+  const byAction = await resultShown(served);
+  await plain.close();
+
+  const page = await browser.newPage();
+  // the upload slowed to 1 MB/s, so that its progress can be watched (3 MB: about 3 s)
+  const network = await page.context().newCDPSession(page);
+  await network.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+  await uploadVolume(page, true);
+  const progress = page.getByTestId('upload-progress');
+  await expect(progress).toHaveAccessibleName('Upload of the volume');
+  // part of the way, the bar and its words agreeing
+  await expect.poll(() => page.getByTestId('volume-progress').evaluate((panel) => {
+    const bar = panel.querySelector('progress');
+    return bar ? `${bar.value} ${panel.querySelector('[data-testid=upload-percent]')?.textContent}` : 'no bar';
+  })).toMatch(/^([1-9]\d?) \1%$/);
+  await expect(page.getByTestId('elapsed')).toHaveText(/^\d+ s$/, { timeout: 30_000 }); // uploaded: the server's seconds count
+  await expect(progress).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'The server is analysing the volume' })).toBeVisible();
   const result = page.getByTestId('volume-result');
   await expect(result).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('volume-progress')).toHaveAttribute('data-phase', 'idle');
+  expect(await resultShown(result)).toEqual(byAction);
 
   const truth = await trueTumourMl();
   expect(truth).toBeCloseTo(111.7, 1);
@@ -52,6 +96,7 @@ test('a BRATS FLAIR volume gives a tumour volume near the expert one, a mask to 
   const first = await visible.getAttribute('data-slice');
   await result.getByTestId('slice-range').fill('0');
   await expect(result.locator('[data-testid=slice-frame]:visible')).not.toHaveAttribute('data-slice', first!);
+  await page.close();
 });
 
 test('the API answers with the same volume, and refuses a PNG', async ({ request }) => {
@@ -75,19 +120,4 @@ test('the API answers with the same volume, and refuses a PNG', async ({ request
   });
   expect(png.status()).toBe(415);
   expect((await png.json()).error).toContain('not a NIfTI-1 volume');
-});
-
-test('without JavaScript the volume is analysed and the slices can be stepped through', async ({ browser }) => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
-  await uploadVolume(page);
-  const result = page.getByTestId('volume-result');
-  await expect(result).toBeVisible({ timeout: 90_000 });
-  const frames = result.locator('[data-testid=slice-frame]:visible');
-  await expect(frames).toHaveCount(1);
-  const labels = result.getByTestId('slice-browser').locator('label');
-  await labels.first().click();
-  await expect(frames).toHaveCount(1);
-  await expect(frames).toHaveAttribute('data-slice', (await labels.first().innerText()).trim());
-  await context.close();
 });

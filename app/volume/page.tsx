@@ -10,7 +10,8 @@ export const metadata: Metadata = { title: 'Analyse a volume · Brain Tumor Dete
 export const dynamic = 'force-dynamic';
 
 export default async function VolumePage({ searchParams }: { searchParams: Promise<{ example?: string | string[] }> }) {
-  const initial = await answerExample('/volume', (await searchParams).example, analyseVolumeAction);
+  const { example } = await searchParams;
+  const initial = await answerExample('/volume', example, analyseVolumeAction);
   return (
     <div className="space-y-6">
       <div className="page-intro">
@@ -25,7 +26,7 @@ export default async function VolumePage({ searchParams }: { searchParams: Promi
         <DicomPrivacyNote />
       </div>
       <ExampleList page="/volume" />
-      <VolumeUploadForm maxBytes={MAX_VOLUME_UPLOAD_BYTES} initial={initial} />
+      <VolumeUploadForm maxBytes={MAX_VOLUME_UPLOAD_BYTES} initial={initial} example={typeof example === 'string' && initial?.status === 'done' ? example : undefined} />
     </div>
   );
 }

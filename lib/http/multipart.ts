@@ -168,7 +168,7 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
   const uploaded = (file: formidable.File): UploadedFile => {
     const range = ranges.get(file.newFilename);
     const bytes = range ? range.sink.bytes().subarray(range.start, range.end) : new Uint8Array(0);
-    return { size: bytes.length, read: async () => bytes };
+    return { size: bytes.length, name: file.originalFilename ?? undefined, read: async () => bytes };
   };
   for (const [name, parts] of Object.entries(files)) {
     // a form posted without JavaScript sends a file input with no file chosen as an empty part with an empty file name

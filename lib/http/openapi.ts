@@ -5,6 +5,7 @@ import { guardAnswer } from '../answers/guard-schema';
 import { healthAnswer } from '../answers/health-schema';
 import { sliceAnswer } from '../answers/slice-schema';
 import { volumeAnswer } from '../answers/volume-schema';
+import { examplesFor } from '../examples/catalogue';
 import { MAX_DICOM_FILES, MAX_SLICE_UPLOAD_BYTES, MAX_VOLUME_UPLOAD_BYTES } from '../limits';
 
 // The API's contract as OpenAPI 3.1 (JSON Schema 2020-12), served at /api/openapi.json, generated from the schemas the
@@ -42,6 +43,12 @@ const volumeForm = z.strictObject({
   display: forceFlag.optional().describe('true: the answer carries displayNiftiBase64, a display copy of the scan for a viewer (as ?display=true)'),
 }).describe(`at most ${MAX_VOLUME_UPLOAD_BYTES} bytes in all`);
 
+const volumeExampleNames = examplesFor('/volume').map((example) => example.name) as [string, ...string[]];
+const volumeExampleForm = z.strictObject({
+  example: z.enum(volumeExampleNames).describe('instead of files: one of the volume page\'s examples by name, analysed from the server\'s own copy (GET /examples/<file>)'),
+  display: forceFlag.optional().describe('as for an upload'),
+});
+
 // Every answer and form is a component; Guard and GuardedError are named once, so SliceResult and SliceRefusal refer to them.
 const refs = {
   sliceResult: component(sliceAnswer, 'SliceResult'),
@@ -53,7 +60,7 @@ const refs = {
   health: component(healthAnswer, 'Health'),
   sliceRefusal: component(z.union([guardedErrorAnswer, errorAnswer]), 'SliceRefusal'),
   sliceUpload: component(sliceForm, 'SliceUpload'),
-  volumeUpload: component(volumeForm, 'VolumeUpload'),
+  volumeUpload: component(z.union([volumeForm, volumeExampleForm]).describe('the files of a volume, or the name of one of the volume page\'s examples'), 'VolumeUpload'),
 };
 
 // Each component lies inside this document: it takes the document's dialect and base, not a $schema or $id of its own.

@@ -10,6 +10,8 @@ import type { VolumeUploads } from '../analysis/analyse-scans';
 /** A file as both doors deliver it: the form's File and formidable's in-memory buffer. */
 export interface UploadedFile {
   size: number;
+  /** The name it was sent with, if any: a single NIfTI's mask download is named after it, nothing else reads it. */
+  name?: string;
   read(): Promise<Uint8Array>;
 }
 
@@ -119,5 +121,5 @@ export function fromFormFile(value: FormDataEntryValue | null): UploadedFile | u
   if (!value || typeof value === 'string') return undefined;
   // Next's server-action decoder names the empty part of an unused file input "undefined" (the browser sends filename="")
   if (value.size === 0 && (value.name === '' || value.name === 'undefined')) return undefined;
-  return { size: value.size, read: async () => new Uint8Array(await value.arrayBuffer()) };
+  return { size: value.size, name: value.name, read: async () => new Uint8Array(await value.arrayBuffer()) };
 }

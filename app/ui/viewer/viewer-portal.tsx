@@ -11,7 +11,7 @@ const VolumeViewer = dynamic(() => import('./volume-viewer'), { ssr: false });
 // a new canvas for every result: the old one's WebGL context is given back on unmount, and a lost context cannot be had again
 let results = 0;
 
-/** The viewer, put into the result's slot by the upload form (the result is rendered on the server). */
+/** The viewer, put into the result's slot by the upload form (a result the server renders cannot hold it). */
 export default function ViewerPortal({ input, scan }: { input: ViewerInput; scan: File | null }) {
   const [slot, setSlot] = useState<Element | null>(null);
   const result = useMemo(() => ++results, [input, scan]);

@@ -2,31 +2,19 @@
 
 import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
+import { readProblem, type Problem } from './api-reply';
+import { uploadBody } from './upload-body';
 
-// With JavaScript, the report as a PDF: the files the browser still holds are posted again to the API, and its answer
-// is saved through an object URL on a link with a download name.
+// With JavaScript, the report as a PDF: the files the browser still holds (or the example's name) are posted again to
+// the API, and its answer is saved through an object URL on a link with a download name.
 
 export const REPORT_URL = '/api/volume?format=pdf';
-const SENT_FIELDS = ['flair', 't1c', 'baseline', 'force'];
 const FALLBACK_NAME = 'tumour-report.pdf';
 
 interface ReportRequest {
   pending: boolean;
   /** What went wrong, for a person; `overrulable` when the guard flagged a volume that may be analysed anyway. */
-  error: { message: string; overrulable: boolean } | null;
-}
-
-/** Only the upload's fields, and no empty file input (a browser sends one as a nameless empty file). */
-function uploadBody(submission: FormData, force: boolean): FormData {
-  const body = new FormData();
-  for (const name of SENT_FIELDS) {
-    for (const value of submission.getAll(name)) {
-      if (typeof value !== 'string' && value.size === 0 && value.name === '') continue;
-      if (name !== 'force') body.append(name, value);
-    }
-  }
-  if (force || submission.get('force') === 'true') body.set('force', 'true');
-  return body;
+  error: Problem | null;
 }
 
 function fileName(response: Response): string {
@@ -47,15 +35,6 @@ function save(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-async function problem(response: Response): Promise<NonNullable<ReportRequest['error']>> {
-  try {
-    const body = (await response.json()) as { error?: string; guard?: { overrulable?: boolean } };
-    return { message: body.error ?? `The report could not be made (HTTP ${response.status}).`, overrulable: body.guard?.overrulable === true };
-  } catch {
-    return { message: `The report could not be made (HTTP ${response.status}).`, overrulable: false };
-  }
-}
-
 /** The report request's state, and `fetchReport` to post a form's upload for it. */
 export function useReportDownload() {
   const [request, setRequest] = useState<ReportRequest>({ pending: false, error: null });
@@ -63,7 +42,7 @@ export function useReportDownload() {
     setRequest({ pending: true, error: null });
     try {
       const response = await fetch(REPORT_URL, { method: 'POST', body: uploadBody(submission, force) });
-      if (!response.ok) return setRequest({ pending: false, error: await problem(response) });
+      if (!response.ok) return setRequest({ pending: false, error: readProblem(response.status, await response.text(), 'The report could not be made') });
       save(await response.blob(), fileName(response));
       setRequest({ pending: false, error: null });
     } catch {
@@ -73,7 +52,7 @@ export function useReportDownload() {
   return [request, fetchReport] as const;
 }
 
-/** The result's "Download the report (PDF)" button, put into the result's slot (the result is rendered on the server). */
+/** The result's "Download the report (PDF)" button, put into the result's slot (a result the server renders cannot hold it). */
 export function ReportButton({ pending, error, onDownload }: { pending: boolean; error: string | null; onDownload: () => void }) {
   const [slot, setSlot] = useState<Element | null>(null);
   useEffect(() => setSlot(document.querySelector('[data-report-download-slot]')), []);
