@@ -122,8 +122,9 @@ def main():
     option(parser, "--seed", 7)
     option(parser, "--val", GUARD_VAL, "validation arrays for the thresholds")
     parser.add_argument("--init", default=None, help="start from these weights (a last.pt) instead of from scratch")
-    parser.add_argument("--turns", action="store_true", help="turn each training picture by a random quarter: a slice or a picture "
-                        "that is not an MRI is what it is whichever way up it comes")
+    parser.add_argument("--turns", action="store_true", help="turn axial slices and pictures that are not MRI by random quarters: "
+                        "they are what they are whichever way up they come; other MRI keep their way up, which tells a "
+                        "coronal or sagittal slice from an axial one")
     parser.add_argument("--export-only", action="store_true", help="load the members, choose thresholds on --val, export")
     parser.add_argument("--mirror", action="store_true", help="export: each member also reads the picture mirrored, and the mean is over both")
     parser.add_argument("--members", nargs="+", default=None, help="last.pt files whose mean is exported (default: <out>/last.pt)")
@@ -152,7 +153,7 @@ def main():
         started, total, n = time.time(), 0.0, 0
         for xb, yb in batches(x, y, args.batch, rng):
             if args.turns:
-                xb = turned(xb, torch.randint(0, 4, (len(xb),)))
+                xb = turned(xb, torch.where(yb == OTHER, 0, torch.randint(0, 4, (len(xb),))))
             logits = model(xb)
             loss = F.cross_entropy(logits, yb, weight=weights) + args.tail * hard_tail(logits, yb)
             optimiser.zero_grad()
