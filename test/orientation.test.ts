@@ -85,3 +85,9 @@ test('a picture that is not an MRI is not turned into one: flagged in each of th
     await assert.rejects(analyseSlice({ flair: await oriented(fixture('not-mri-planet.jpg'), quarters, false), reading: 'auto' }), isNotBrainMriError, `turned ${90 * quarters}°`);
   }
 });
+
+// The reader reads a tumour mask as a slice turned by 180°; turned, the guard would let it through as an axial FLAIR slice
+// (not-MRI score 0.24). As sent the guard is sure it is not an MRI (0.998), and that vetoes the turn.
+test('a tumour mask uploaded by mistake is refused as sent, not turned into a slice', async () => {
+  await assert.rejects(analyseSlice({ flair: new Uint8Array(fixture('tumour-layered_mask.png')), reading: 'auto' }), isNotBrainMriError);
+});

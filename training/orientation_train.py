@@ -95,6 +95,19 @@ def validate(model, val, max_turned_as_given):
     return threshold, report
 
 
+def guard_veto(val, share, guard_manifest="models/guard.json"):
+    """The guard's not-MRI level above which a picture as sent is not turned: the level that at most `share` of validation
+    MRI pictures with visible brain, turned by a quarter, a half or three quarters, reach as sent (so a turned slice is
+    hardly ever kept from being made upright), while a picture the guard is sure is not an MRI is never turned into one."""
+    from guard_model import Ensemble
+    from guard_train import NOT_MRI, ensemble_probabilities
+    members = json.load(open(guard_manifest))["model"]["members"]
+    guard = Ensemble([from_state(torch.load(path)) for path in members], True).eval()
+    x = val["val_x"][targets(val["val_y"], val["val_visible"])]
+    scores = np.sort(np.concatenate([ensemble_probabilities(guard, np.ascontiguousarray(np.rot90(x, k, (1, 2))))[:, NOT_MRI] for k in (1, 2, 3)]))[::-1]
+    return float(np.nextafter(scores[int(np.floor(share * len(scores)))], 1)), {"guard": json.load(open(guard_manifest))["model"]["version"], "turnedMriPictures": len(scores), "share": share}
+
+
 def main():
     parser = command_line(__doc__)
     option(parser, "--dataset", GUARD_DATASET, "training arrays (guard_dataset.py)")
@@ -109,6 +122,7 @@ def main():
     option(parser, "--depth", 2, "convolutions per stage")
     option(parser, "--threads", 2, "torch threads")
     option(parser, "--max-turned-as-given", 0.01, "share of validation MRI pictures with visible brain, as given, that may be turned")
+    option(parser, "--veto-share", 0.001, "share of validation MRI pictures, turned, that the guard's veto may keep as sent")
     option(parser, "--seed", 7)
     parser.add_argument("--init", default=None, help="start from these weights (a last.pt) instead of from scratch")
     parser.add_argument("--export-only", action="store_true", help="choose the threshold on --val from <out>/last.pt and export")
@@ -155,7 +169,9 @@ def main():
 
 def export(model, args):
     model.eval()
-    threshold, report = validate(model, np.load(args.val), args.max_turned_as_given)
+    val = np.load(args.val)
+    threshold, report = validate(model, val, args.max_turned_as_given)
+    veto, veto_facts = guard_veto(val, args.veto_share)
     json.dump({"threshold": threshold, **report}, open(os.path.join(args.out, "threshold.json"), "w"), indent=1)
     file = os.path.join(args.models, "orientation.onnx")
     with_softmax = torch.nn.Sequential(model, torch.nn.Softmax(1))
@@ -173,6 +189,9 @@ def export(model, args):
         "output": {"name": "probabilities", "classes": CLASSES,
                    "meaning": "turned-N: the picture is turned N degrees counter-clockwise from upright; turning it clockwise by N makes it upright, up to a left-right mirror"},
         "threshold": threshold,
+        "guardVeto": {"notMri": veto, "chosenOn": veto_facts,
+                      "meaning": "a picture whose not-MRI score from the guard, as sent, is at least this is not turned: the reader "
+                                 "may turn a picture that is not an MRI (a mask, a chart) into one that the guard then lets through"},
         "metrics": {"validation": report},
         "split": {"train": "the guard's training arrays (training/cache/guard-dataset.npz)", "validation": "the guard's validation arrays: LGG VAL patients and the corpus's val part"},
     }

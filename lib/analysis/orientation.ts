@@ -3,6 +3,7 @@ import type { Letterbox } from '../imaging/letterbox';
 import { guardInput } from '../imaging/mri-likeness';
 import { turnRaster, type QuarterTurns } from '../imaging/turn';
 import { loadOrientationModel } from '../model/orientation-model';
+import { judgeUpload } from './mri-guard';
 
 // Which way up is the slice? A DICOM image says so in its orientation tags (formats/dicom-image.ts reads it upright);
 // a picture carries no orientation, so the reader (models/orientation.onnx) judges it from the guard's input. Only a
@@ -30,10 +31,19 @@ export async function detectOrientation(boxed: Uint8Array, box: Letterbox): Prom
   let best = 0;
   for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
   // a turn only when the reader is sure of it; "do not turn" (not an MRI slice, or no brain in it) and doubt leave it as sent
-  if (best >= 1 && best <= 3 && p[best] >= reader.manifest.threshold) {
+  if (best >= 1 && best <= 3 && p[best] >= reader.manifest.threshold && !(await surelyNotMri(boxed, box, reader.manifest.guardVeto.notMri))) {
     return { turnDegrees: (best * 90) as SliceOrientation['turnDegrees'], source: 'detected', confidence: p[best] };
   }
   return { turnDegrees: 0, source: 'detected', confidence: 1 - p[1] - p[2] - p[3] };
+}
+
+/**
+ * The guard's veto on a turn: a picture it is sure is not an MRI as sent (a mask, a chart) is not turned into one that it
+ * might then let through. The level is chosen on validation so that turned MRI slices are hardly ever kept as sent.
+ */
+async function surelyNotMri(boxed: Uint8Array, box: Letterbox, level: number): Promise<boolean> {
+  const report = await judgeUpload(boxed, box);
+  return report.verdict === 'refused' || (report.scores?.notMri ?? 0) >= level;
 }
 
 /** The decoded upload turned by `quarters` (counter-clockwise); pixel spacing follows the rows and columns. */

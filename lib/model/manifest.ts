@@ -56,6 +56,7 @@ const orientationManifestSchema = z.object({
     classes: z.tuple([z.literal('upright'), z.literal('turned-90'), z.literal('turned-180'), z.literal('turned-270'), z.literal('do-not-turn')]),
   }),
   threshold: z.number(),
+  guardVeto: z.object({ notMri: z.number() }),
   metrics: z.record(z.string(), z.any()).default({}),
 });
 
