@@ -11,7 +11,7 @@ import { volumeDone, type VolumeState } from '@/app/ui/volume/volume-state';
 export async function analyseVolumeAction(_previous: VolumeState, formData: FormData): Promise<VolumeState> {
   const memory = memoryBudget.reserve();
   try {
-    const force = formData.get('force');
+    const force = formData.get('force'), example = formData.get('example');
     const fields = {
       flair: formFiles(formData, 'flair'), t1c: formFile(formData, 't1c'), baseline: formFiles(formData, 'baseline'),
       force: typeof force === 'string' ? force : undefined,
@@ -19,7 +19,7 @@ export async function analyseVolumeAction(_previous: VolumeState, formData: Form
     // Next has read the form into memory before this runs; it and our copy of it count from here
     memory.grow(2 * [...fields.flair, fields.t1c, ...fields.baseline].reduce((n, file) => n + (file?.size ?? 0), 0));
     const upload = await parseVolumeUpload(fields);
-    const view = await volumePageView(upload, { memory, uploadName: singleFileName(fields.flair), example: formData.has('example') });
+    const view = await volumePageView(upload, { memory, uploadName: singleFileName(fields.flair), example: typeof example === 'string' ? example : null });
     return volumeDone(view);
   } catch (error) {
     if (isVolumeRefusedError(error) && error.guard.overrulable) return { status: 'error', message: error.message, overrulable: true };

@@ -127,6 +127,8 @@ export interface VolumeView {
   viewer: ViewerInput;
   totalSeconds: number;
   inferenceSeconds: number;
+  /** The page's example that this answers, by name, or null for an upload. */
+  example: string | null;
 }
 
 function startSlice(analysed: SliceFinding[]): number {
@@ -165,7 +167,7 @@ function maskFileName(uploadName?: string, series?: VolumeAnalysis['series']): s
 }
 
 /** `display`: add the scan's display copy for the viewer (the page asks for a DICOM series). */
-export async function volumeView(analysis: VolumeAnalysis, options: { uploadName?: string; baseline?: VolumeAnalysis | null; display?: boolean } = {}): Promise<VolumeView> {
+export async function volumeView(analysis: VolumeAnalysis, options: { uploadName?: string; baseline?: VolumeAnalysis | null; display?: boolean; example?: string | null } = {}): Promise<VolumeView> {
   const analysed = analysedSlices(analysis);
   const startIndex = startSlice(analysed);
   const frameStep = Math.max(1, Math.ceil(analysed.length / MAX_FRAMES));
@@ -207,5 +209,6 @@ export async function volumeView(analysis: VolumeAnalysis, options: { uploadName
     },
     totalSeconds: analysis.timingsMs.total / 1000,
     inferenceSeconds: analysis.timingsMs.inference / 1000,
+    example: options.example ?? null,
   };
 }

@@ -14,8 +14,8 @@ export interface VolumeRequest {
   upload: VolumeUploads;
   /** The FLAIR file's name when it was sent as one file. */
   uploadName?: string;
-  /** The request named one of the volume page's examples instead of sending files. */
-  example: boolean;
+  /** The name of the volume page's example that the request asked for instead of sending files, or null. */
+  example: string | null;
   /** The text fields and the query, for what each route asks of its own (display, format). */
   option(name: string): string | undefined;
 }
@@ -40,5 +40,5 @@ export async function readVolumeRequest(request: Request, memory: Reservation): 
   const example = parsed.fields.example;
   const flair = example === undefined ? parsed.fileLists.flair : await exampleFlair(example, parsed, memory);
   const upload = await parseVolumeUpload({ flair, t1c: parsed.files.t1c, baseline: parsed.fileLists.baseline, force: option('force') });
-  return { upload, uploadName: singleFileName(flair), example: example !== undefined, option };
+  return { upload, uploadName: singleFileName(flair), example: example ?? null, option };
 }

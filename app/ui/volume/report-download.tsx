@@ -3,12 +3,11 @@
 import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { readProblem, type Problem } from './api-reply';
-import { uploadBody } from './upload-body';
+import { REPORT_URL, uploadBody } from './upload-body';
 
 // With JavaScript, the report as a PDF: the files the browser still holds (or the example's name) are posted again to
 // the API, and its answer is saved through an object URL on a link with a download name.
 
-export const REPORT_URL = '/api/volume?format=pdf';
 const FALLBACK_NAME = 'tumour-report.pdf';
 
 interface ReportRequest {

@@ -3,6 +3,9 @@
 
 const SENT_FIELDS = ['flair', 't1c', 'baseline', 'example'];
 
+/** The API's door for the report as a PDF: the form's second button, the result's button, and its form without JavaScript. */
+export const REPORT_URL = '/api/volume?format=pdf';
+
 /** `force`: send the volume again, analysed even if the guard flags it. */
 export function uploadBody(submission: FormData, force = false): FormData {
   const body = new FormData();

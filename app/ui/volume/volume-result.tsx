@@ -2,6 +2,7 @@ import type { VolumeView } from '@/lib/answers/volume-answer';
 import { RESEARCH_NOTICE, sourceName, VOLUME_NOTE } from '@/lib/answers/pdf/report-words';
 import LossyCompressionNote from '@/app/ui/lossy-compression-note';
 import FollowUp from './follow-up';
+import { REPORT_URL } from './upload-body';
 import ProbabilityChart from './probability-chart';
 import ReportSection from './report-section';
 import SliceBrowser from './slice-browser';
@@ -38,7 +39,15 @@ export default function VolumeResult({ view }: { view: VolumeView }) {
           {/* with JavaScript, the upload form puts the report's download button here */}
           <div data-report-download-slot>
             <noscript>
-              <span className="block max-w-xs text-xs text-slate-600">For the report as a PDF, choose the files again above and press &ldquo;Analyse and download the report (PDF)&rdquo;: uploads are not kept.</span>
+              {view.example ? (
+                // the server holds the example: its name is enough for the report
+                <form method="post" encType="multipart/form-data" action={REPORT_URL}>
+                  <input type="hidden" name="example" value={view.example} />
+                  <button type="submit" data-testid="report-download" className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50">Download the report (PDF)</button>
+                </form>
+              ) : (
+                <span className="block max-w-xs text-xs text-slate-600">For the report as a PDF, choose the files again above and press &ldquo;Analyse and download the report (PDF)&rdquo;: uploads are not kept.</span>
+              )}
             </noscript>
           </div>
           <a href={view.download.href} download={view.download.fileName} data-testid="mask-download"
