@@ -48,6 +48,22 @@ def brats_option(parser):
     option(parser, "--brats", BRATS, "BRATS 2013 folder")
 
 
+def small_net_options(parser, out, name, epochs):
+    """The options of the scripts that train the guard's small network on its arrays (guard_train.py, orientation_train.py);
+    `name`: what the export is called in models/ (name.onnx, name.json)."""
+    option(parser, "--dataset", GUARD_DATASET, "training arrays (guard_dataset.py)")
+    option(parser, "--out", out, "run folder")
+    option(parser, "--models", "models", f"where {name}.onnx and {name}.json go")
+    option(parser, "--version", "1.0.0", f"version written to {name}.json")
+    option(parser, "--epochs", epochs)
+    option(parser, "--batch", 128)
+    option(parser, "--lr", 3e-3, "peak learning rate")
+    option(parser, "--width", 16, "channels of the first stage")
+    option(parser, "--depth", 2, "convolutions per stage")
+    option(parser, "--threads", 2, "torch threads")
+    parser.add_argument("--init", default=None, help="start from these weights (a last.pt) instead of from scratch")
+
+
 def threshold_options(parser):
     """The budgets the guard's thresholds are chosen for on validation (guard_train.py choose_thresholds)."""
     option(parser, "--max-flagged-axial", 0.001, "share of validation axial FLAIR slices with visible brain that may be flagged not-MRI")

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from common import GUARD_DATASET, GUARD_VAL, command_line, option, start_run, threshold_options
+from common import GUARD_VAL, command_line, option, small_net_options, start_run, threshold_options
 from flops import multiply_adds
 from guard_model import CELL, CLASSES, INPUT_SIZE, Ensemble, GuardNet, from_state
 from guard_real import VISIBLE_SHARE
@@ -107,21 +107,11 @@ def choose_thresholds(p, y, kind, visible, args):
 
 def main():
     parser = command_line(__doc__)
-    option(parser, "--dataset", GUARD_DATASET, "training arrays (guard_dataset.py)")
-    option(parser, "--out", "training/runs/guard", "run folder")
-    option(parser, "--models", "models", "where guard.onnx and guard.json go")
-    option(parser, "--version", "1.0.0", "version written to guard.json")
-    option(parser, "--epochs", 10)
-    option(parser, "--batch", 128)
-    option(parser, "--lr", 3e-3, "peak learning rate")
-    option(parser, "--width", 16, "channels of the first stage")
-    option(parser, "--depth", 2, "convolutions per stage")
+    small_net_options(parser, "training/runs/guard", "guard", epochs=10)
     option(parser, "--tail", 0.5, "weight of the hard-tail term")
-    option(parser, "--threads", 2, "torch threads")
     threshold_options(parser)
     option(parser, "--seed", 7)
     option(parser, "--val", GUARD_VAL, "validation arrays for the thresholds")
-    parser.add_argument("--init", default=None, help="start from these weights (a last.pt) instead of from scratch")
     parser.add_argument("--turns", action="store_true", help="turn axial slices and pictures that are not MRI by random quarters: "
                         "they are what they are whichever way up they come; other MRI keep their way up, which tells a "
                         "coronal or sagittal slice from an axial one")

@@ -16,8 +16,10 @@ and labelled with that turn; not-MRI pictures and slices without visible brain, 
 The app turns a picture only when the reader's answer is a turn with probability at least `threshold`: the lowest level at
 which at most --max-turned-as-given of validation MRI pictures with visible brain as given (LGG VAL patients and the other
 MRI of the validation arrays, as sent and mirrored) would be turned. Version 1.0.0 allowed 0.1% of all validation pictures in
-all turns to be turned wrongly, which left a quarter of turned pictures as sent; since the guard is trained with turns
-(guard_train.py --turns), a picture left turned is no longer refused, and a missed turn and a wrong one cost alike.
+all turns to be turned wrongly, which left a quarter of turned pictures as sent, for the guard (trained the right way up) to
+refuse about a quarter of those and the model to read turned. And the guard vetoes a turn: a picture whose not-MRI score as
+sent reaches `guardVeto` (a level that --veto-share of validation MRI pictures reach turned) is not turned, so that a
+picture that is not an MRI is not turned into one the guard lets through.
 """
 import hashlib
 import json
@@ -29,15 +31,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from common import GUARD_DATASET, GUARD_VAL, command_line, option, start_run
+from common import GUARD_VAL, command_line, option, small_net_options, start_run
 from flops import multiply_adds
-from guard_model import CELL, INPUT_SIZE, GuardNet, from_state
+from guard_model import CELL, INPUT_SIZE, Ensemble, GuardNet, from_state
 from guard_real import VISIBLE_SHARE
-from guard_train import batches, to_tensor, turned
+from guard_train import NOT_MRI, batches, ensemble_probabilities, to_tensor, turned
 
 CLASSES = ["upright", "turned-90", "turned-180", "turned-270", "do-not-turn"]
 KEEP = 4
-NOT_MRI = 2  # the guard's class
 
 
 def targets(y, visible):
@@ -99,32 +100,20 @@ def guard_veto(val, share, guard_manifest="models/guard.json"):
     """The guard's not-MRI level above which a picture as sent is not turned: the level that at most `share` of validation
     MRI pictures with visible brain, turned by a quarter, a half or three quarters, reach as sent (so a turned slice is
     hardly ever kept from being made upright), while a picture the guard is sure is not an MRI is never turned into one."""
-    from guard_model import Ensemble
-    from guard_train import NOT_MRI, ensemble_probabilities
-    members = json.load(open(guard_manifest))["model"]["members"]
-    guard = Ensemble([from_state(torch.load(path)) for path in members], True).eval()
+    shipped = json.load(open(guard_manifest))["model"]
+    guard = Ensemble([from_state(torch.load(path)) for path in shipped["members"]], True).eval()
     x = val["val_x"][targets(val["val_y"], val["val_visible"])]
     scores = np.sort(np.concatenate([ensemble_probabilities(guard, np.ascontiguousarray(np.rot90(x, k, (1, 2))))[:, NOT_MRI] for k in (1, 2, 3)]))[::-1]
-    return float(np.nextafter(scores[int(np.floor(share * len(scores)))], 1)), {"guard": json.load(open(guard_manifest))["model"]["version"], "turnedMriPictures": len(scores), "share": share}
+    return float(np.nextafter(scores[int(np.floor(share * len(scores)))], 1)), {"guard": shipped["version"], "turnedMriPictures": len(scores), "share": share}
 
 
 def main():
     parser = command_line(__doc__)
-    option(parser, "--dataset", GUARD_DATASET, "training arrays (guard_dataset.py)")
+    small_net_options(parser, "training/runs/orientation", "orientation", epochs=8)
     option(parser, "--val", GUARD_VAL, "validation arrays for the threshold (guard_dataset.py --val-only)")
-    option(parser, "--out", "training/runs/orientation", "run folder")
-    option(parser, "--models", "models", "where orientation.onnx and orientation.json go")
-    option(parser, "--version", "1.0.0", "version written to orientation.json")
-    option(parser, "--epochs", 8)
-    option(parser, "--batch", 128)
-    option(parser, "--lr", 3e-3, "peak learning rate")
-    option(parser, "--width", 16, "channels of the first stage")
-    option(parser, "--depth", 2, "convolutions per stage")
-    option(parser, "--threads", 2, "torch threads")
     option(parser, "--max-turned-as-given", 0.01, "share of validation MRI pictures with visible brain, as given, that may be turned")
     option(parser, "--veto-share", 0.001, "share of validation MRI pictures, turned, that the guard's veto may keep as sent")
     option(parser, "--seed", 7)
-    parser.add_argument("--init", default=None, help="start from these weights (a last.pt) instead of from scratch")
     parser.add_argument("--export-only", action="store_true", help="choose the threshold on --val from <out>/last.pt and export")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
