@@ -47,6 +47,7 @@ async function evaluateSlices(root: string, modalities: 'flair' | 'all', include
 
   const labels: boolean[] = [], probabilities: number[] = [], dices: number[] = [], times: number[] = [];
   const dicesWithTumour: number[] = []; // patients with at least 1,000 tumour pixels in all
+  const bySize: { patient: string; tumourPx: number; dice: number }[] = [];
   let rejected = 0, disagreements = 0;
   for (const patient of chosen) {
     const folder = path.join(root, patient);
@@ -77,6 +78,7 @@ async function evaluateSlices(root: string, modalities: 'flair' | 'all', include
     }
     dices.push(dice.dice);
     if (tumourPx >= 1000) dicesWithTumour.push(dice.dice);
+    if (tumourPx > 0) bySize.push({ patient, tumourPx, dice: dice.dice });
     console.log(`${patient}: ${slices.length} slices, Dice ${dice.dice.toFixed(3)}`);
   }
   const threshold = manifest.thresholds.slice;
@@ -90,9 +92,20 @@ async function evaluateSlices(root: string, modalities: 'flair' | 'all', include
     dice_mean: dices.reduce((a, b) => a + b, 0) / dices.length,
     dice_median: median(dices),
     dice_worst_with_1000px: Math.min(...dicesWithTumour),
+    ...smallestTumours(bySize, 5),
     label_drawing_disagreements: disagreements,
     ms_per_slice: times.reduce((a, b) => a + b, 0) / Math.max(times.length, 1),
     rejected_as_not_mri: rejected,
+  };
+}
+
+/** Dice against tumour size: the patients with the fewest tumour pixels (at least 1) are where a small tumour is missed. */
+function smallestTumours(bySize: { patient: string; tumourPx: number; dice: number }[], count: number) {
+  const smallest = [...bySize].sort((a, b) => a.tumourPx - b.tumourPx).slice(0, count);
+  return {
+    [`dice_mean_smallest_${count}`]: smallest.reduce((sum, p) => sum + p.dice, 0) / smallest.length,
+    [`smallest_${count}`]: smallest.map((p) => ({ tumourPx: p.tumourPx, dice: Number(p.dice.toFixed(3)) })),
+    dice_by_tumour_px: [...bySize].sort((a, b) => a.tumourPx - b.tumourPx).map((p) => [p.tumourPx, Number(p.dice.toFixed(3))]),
   };
 }
 
