@@ -1,17 +1,20 @@
 """Train the orientation reader: which way up is an uploaded slice? Export models/orientation.onnx with models/orientation.json.
 
     nice -n 19 /usr/bin/python3 training/orientation_train.py --out training/runs/orientation
-    nice -n 19 /usr/bin/python3 training/orientation_train.py --out training/runs/orientation-1.1 --init training/runs/orientation/last.pt --epochs 10 --lr 1e-3
+    nice -n 19 /usr/bin/python3 training/orientation_train.py --out training/runs/orientation-1.2 --init training/runs/orientation/last.pt \
+        --epochs 5 --lr 1e-3 --not-mri-turns --seed 12 --version 1.2.0    # the shipped reader
     /usr/bin/python3 training/orientation_train.py --export-only --out training/runs/orientation    # threshold and export from last.pt
 
 A picture carries no orientation, and slices exported as pictures come turned by 90 or 180 degrees (a volume sliced without
 transposing) or mirrored. A mirror cannot be seen in an axial slice (either hemisphere may be on either side); a turn can
 (where is the front of the head?). So the reader answers one of five classes on the guard's own input (guard_model.py, the
 same network with five outputs): the picture is upright, or turned by a quarter, a half or three quarters (counter-
-clockwise: turning it clockwise by as much makes it upright, up to a mirror), or "do not turn" (not an MRI slice, or no
-brain in it). Its labels come free: every MRI picture of the guard's arrays (guard_dataset.py: axial FLAIR, T1, T1c,
-sagittal and coronal planes, each as sent and under upload transforms) is mirrored at random, turned by a random quarter,
-and labelled with that turn; not-MRI pictures and slices without visible brain, turned alike, are labelled "do not turn".
+clockwise: turning it clockwise by as much makes it upright, up to a mirror), or "do not turn" (no brain in it;
+up to 1.1.0 also a picture that is not an MRI). Its labels come free: every MRI picture of the guard's arrays
+(guard_dataset.py: axial FLAIR, T1, T1c, sagittal and coronal planes, each as sent and under upload transforms) is
+mirrored at random, turned by a random quarter, and labelled with that turn; slices without visible brain, turned alike, are labelled "do not turn". Pictures that are not
+an MRI were labelled "do not turn" too up to version 1.1.0; since 1.2.0 (--not-mri-turns) they are labelled with their turn:
+an ultrasound fan or a document turned by a quarter is made upright, and the guard, trained on them upright, refuses it.
 
 The app turns a picture only when the reader's answer is a turn with probability at least `threshold`: the lowest level at
 which at most --max-turned-as-given of validation MRI pictures with visible brain as given (LGG VAL patients and the other
@@ -19,7 +22,8 @@ MRI of the validation arrays, as sent and mirrored) would be turned. Version 1.0
 all turns to be turned wrongly, which left a quarter of turned pictures as sent, for the guard (trained the right way up) to
 refuse about a quarter of those and the model to read turned. And the guard vetoes a turn: a picture whose not-MRI score as
 sent reaches `guardVeto` (a level that --veto-share of validation MRI pictures reach turned) is not turned, so that a
-picture that is not an MRI is not turned into one the guard lets through.
+picture that is not an MRI is not turned into one the guard lets through. The export also reports, on validation, what the
+app then does (`through_guard`): not-MRI pictures flagged and axial slices refused in each of the four turns.
 """
 import hashlib
 import json
@@ -41,9 +45,12 @@ CLASSES = ["upright", "turned-90", "turned-180", "turned-270", "do-not-turn"]
 KEEP = 4
 
 
-def targets(y, visible):
-    """Whether each picture has an upright: an MRI slice with visible brain."""
-    return (y != NOT_MRI) & (visible >= VISIBLE_SHARE)
+def targets(y, visible, not_mri_turns=False):
+    """Whether each picture is labelled with its turn: an MRI slice with visible brain, and with not_mri_turns a picture
+    that is not an MRI too (the corpus keeps them upright: an ultrasound fan, a document, a chest X-ray have an upright,
+    and turned the right way the guard refuses them as it was trained to; a planet or noise has none, and the reader learns
+    that it cannot tell, which keeps it under the threshold)."""
+    return ((y != NOT_MRI) & (visible >= VISIBLE_SHARE)) | ((y == NOT_MRI) & not_mri_turns)
 
 
 def probabilities(model, x_u8, turns, mirror, size=512):
@@ -96,15 +103,43 @@ def validate(model, val, max_turned_as_given):
     return threshold, report
 
 
-def guard_veto(val, share, guard_manifest="models/guard.json"):
+def shipped_guard(guard_manifest="models/guard.json"):
+    manifest = json.load(open(guard_manifest))
+    members = [from_state(torch.load(path)) for path in manifest["model"]["members"]]
+    return Ensemble(members, True).eval(), manifest
+
+
+def guard_scores(guard, x):
+    """The guard's not-MRI score of each picture turned by 0, 1, 2 and 3 quarters (rows [k])."""
+    return np.stack([ensemble_probabilities(guard, np.ascontiguousarray(np.rot90(x, k, (1, 2))))[:, NOT_MRI] for k in range(4)])
+
+
+def guard_veto(val, scores, share):
     """The guard's not-MRI level above which a picture as sent is not turned: the level that at most `share` of validation
     MRI pictures with visible brain, turned by a quarter, a half or three quarters, reach as sent (so a turned slice is
     hardly ever kept from being made upright), while a picture the guard is sure is not an MRI is never turned into one."""
-    shipped = json.load(open(guard_manifest))["model"]
-    guard = Ensemble([from_state(torch.load(path)) for path in shipped["members"]], True).eval()
-    x = val["val_x"][targets(val["val_y"], val["val_visible"])]
-    scores = np.sort(np.concatenate([ensemble_probabilities(guard, np.ascontiguousarray(np.rot90(x, k, (1, 2))))[:, NOT_MRI] for k in (1, 2, 3)]))[::-1]
-    return float(np.nextafter(scores[int(np.floor(share * len(scores)))], 1)), {"guard": shipped["version"], "turnedMriPictures": len(scores), "share": share}
+    mri = targets(val["val_y"], val["val_visible"])
+    turned_scores = np.sort(scores[1:, mri].ravel())[::-1]
+    return float(np.nextafter(turned_scores[int(np.floor(share * len(turned_scores)))], 1)), {"turnedMriPictures": len(turned_scores), "share": share}
+
+
+def through_guard(model, val, threshold, veto, scores, not_mri_level):
+    """What the app does with each validation picture given in each of the four turns: the reader's turn (unless the
+    guard vetoes it), then the guard on the picture so turned. Not-MRI pictures flagged per turn (all and the weakest
+    category), and axial FLAIR slices with visible brain, as sent, refused per turn."""
+    y, kind = val["val_y"], val["val_kind"]
+    axial = (val["val_visible"] >= VISIBLE_SHARE) & np.isin(kind, ["axial-flair-grey as-sent", "axial-flair-rgb as-sent"])
+    report = {}
+    for k in range(4):
+        p = probabilities(model, val["val_x"], k, False)
+        acted = (p.argmax(1) < KEEP) & (p.max(1) >= threshold) & (scores[k] < veto)
+        final = np.where(acted, (k - p.argmax(1)) % 4, k)
+        flagged = scores[final, np.arange(len(y))] >= not_mri_level
+        rates = {c: float(flagged[kind == c].mean()) for c in sorted(set(kind[y == NOT_MRI]))}
+        weakest = min(rates, key=rates.get)
+        report[str(90 * k)] = {"not_mri_flagged": float(flagged[y == NOT_MRI].mean()), "weakest": [weakest, rates[weakest]],
+                               "axial_refused": float(flagged[axial].mean())}
+    return report
 
 
 def main():
@@ -114,6 +149,8 @@ def main():
     option(parser, "--max-turned-as-given", 0.01, "share of validation MRI pictures with visible brain, as given, that may be turned")
     option(parser, "--veto-share", 0.001, "share of validation MRI pictures, turned, that the guard's veto may keep as sent")
     option(parser, "--seed", 7)
+    parser.add_argument("--not-mri-turns", action="store_true", help="label pictures that are not MRI with their turn too, "
+                        "not 'do not turn': made upright, they are refused as the guard was trained to")
     parser.add_argument("--export-only", action="store_true", help="choose the threshold on --val from <out>/last.pt and export")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -124,7 +161,7 @@ def main():
     start_run(args, indent=1)
 
     data = np.load(args.dataset)
-    x, has_upright = data["train_x"], targets(data["train_y"], data["train_visible"])
+    x, has_upright = data["train_x"], targets(data["train_y"], data["train_visible"], args.not_mri_turns)
     model = GuardNet(args.width, args.depth, len(CLASSES))
     if args.init:
         model.load_state_dict(torch.load(args.init))
@@ -160,7 +197,10 @@ def export(model, args):
     model.eval()
     val = np.load(args.val)
     threshold, report = validate(model, val, args.max_turned_as_given)
-    veto, veto_facts = guard_veto(val, args.veto_share)
+    guard, guard_manifest = shipped_guard()
+    scores = guard_scores(guard, val["val_x"])
+    veto, veto_facts = guard_veto(val, scores, args.veto_share)
+    report["through_guard"] = through_guard(model, val, threshold, veto, scores, guard_manifest["thresholds"]["notMri"])
     json.dump({"threshold": threshold, **report}, open(os.path.join(args.out, "threshold.json"), "w"), indent=1)
     file = os.path.join(args.models, "orientation.onnx")
     with_softmax = torch.nn.Sequential(model, torch.nn.Softmax(1))
@@ -178,7 +218,7 @@ def export(model, args):
         "output": {"name": "probabilities", "classes": CLASSES,
                    "meaning": "turned-N: the picture is turned N degrees counter-clockwise from upright; turning it clockwise by N makes it upright, up to a left-right mirror"},
         "threshold": threshold,
-        "guardVeto": {"notMri": veto, "chosenOn": veto_facts,
+        "guardVeto": {"notMri": veto, "chosenOn": {"guard": guard_manifest["model"]["version"], **veto_facts},
                       "meaning": "a picture whose not-MRI score from the guard, as sent, is at least this is not turned: the reader "
                                  "may turn a picture that is not an MRI (a mask, a chart) into one that the guard then lets through"},
         "metrics": {"validation": report},

@@ -30,7 +30,7 @@ export async function detectOrientation(boxed: Uint8Array, box: Letterbox): Prom
   const p = await reader.read(guardInput(boxed, box.size, reader.manifest.input.shape[2]));
   let best = 0;
   for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-  // a turn only when the reader is sure of it; "do not turn" (not an MRI slice, or no brain in it) and doubt leave it as sent
+  // a turn only when the reader is sure of it; "do not turn" (no brain in it), doubt (a planet, noise: no upright) leave it as sent
   if (best >= 1 && best <= 3 && p[best] >= reader.manifest.threshold && !(await surelyNotMri(boxed, box, reader.manifest.guardVeto.notMri))) {
     return { turnDegrees: (best * 90) as SliceOrientation['turnDegrees'], source: 'detected', confidence: p[best] };
   }
