@@ -6,6 +6,7 @@
  * pat0002 pat0004` first). Slices with visible brain only (FLAIR >= 20 on at least 3% of the slice).
  *
  *   npx tsx scripts/measure-orientation.ts [--lgg ../shared/data/lgg] [--outside /tmp/outside] [--every 1] [--corpus DIR] [--part slices|not-mri|both]
+ *     [--list-refused]   (each refused slice, its orientation and the reason: what the misses have in common)
  *
  * Then the not-MRI pictures of the guard corpus's measuring split (training/guard_corpus.py; the built corpus's own
  * index.json, split "measure"), in each of the 4 turns, through the same path: a picture must still be refused when turned,
@@ -27,10 +28,11 @@ import { pauseTraining } from '../testkit/pause-training';
 const { values } = parseArgs({ options: {
   lgg: { type: 'string', default: '../shared/data/lgg' }, outside: { type: 'string', default: '/tmp/outside' }, every: { type: 'string', default: '1' },
   corpus: { type: 'string', default: 'training/cache/guard-corpus' }, part: { type: 'string', default: 'both' },
+  'list-refused': { type: 'boolean', default: false },
 } });
 const every = Number(values.every);
 
-interface Source { set: 'lgg-test' | 'outside'; grey: Buffer; width: number; height: number; tumour: boolean }
+interface Source { set: 'lgg-test' | 'outside'; name: string; grey: Buffer; width: number; height: number; tumour: boolean }
 
 const visible = (grey: Uint8Array) => grey.reduce((n, v) => n + (v >= 20 ? 1 : 0), 0) >= 0.03 * grey.length;
 
@@ -43,7 +45,7 @@ async function lggSources(): Promise<Source[]> {
       const { data, info } = await sharp(readFileSync(path.join(folder, name))).extractChannel(1).raw().toBuffer({ resolveWithObject: true });
       if (!visible(data)) continue;
       const mask = await sharp(readFileSync(path.join(folder, name.replace(/\.png$/, '_mask.png')))).extractChannel(0).raw().toBuffer();
-      sources.push({ set: 'lgg-test', grey: data, width: info.width, height: info.height, tumour: mask.some((v) => v > 0) });
+      sources.push({ set: 'lgg-test', name, grey: data, width: info.width, height: info.height, tumour: mask.some((v) => v > 0) });
     }
   }
   return sources;
@@ -61,7 +63,7 @@ function outsideSources(): Source[] {
       for (let p = 0; p < size * size; p++) grey[p] = images[(s * size * size + p) * 3 + 1];
       if (!visible(grey)) continue;
       const mask = masks.subarray(s * size * size, (s + 1) * size * size);
-      sources.push({ set: 'outside', grey, width: size, height: size, tumour: mask.some((v) => v > 0) });
+      sources.push({ set: 'outside', name: `${patient} slice ${s}`, grey, width: size, height: size, tumour: mask.some((v) => v > 0) });
     }
   }
   return sources;
@@ -121,6 +123,7 @@ try {
           if (analysis.orientation.turnDegrees === 90 * quarters) tally.found++;
         } catch (error) {
           if (!isNotBrainMriError(error)) throw error;
+          if (values['list-refused']) console.log(`refused: ${source.name}, ${mirrored ? 'mirrored, ' : ''}turned ${90 * quarters}°: ${error.message}`);
           tally.refused++;
           tally.flagged++;
           tally.scores.push(0);

@@ -105,6 +105,17 @@ def choose_thresholds(p, y, kind, visible, args):
     return {"notMri": not_mri, "otherMri": other}, report
 
 
+def in_turns(predict, val, not_mri_level):
+    """At the not-MRI threshold chosen as given: not-MRI pictures flagged, and axial slices with visible brain flagged,
+    with each picture turned by a quarter, a half and three quarters (the orientation reader leaves some pictures turned)."""
+    y, axial = val["val_y"], (val["val_y"] == AXIAL) & (val["val_visible"] >= VISIBLE_SHARE)
+    report = {}
+    for k in (1, 2, 3):
+        flagged = predict(np.ascontiguousarray(np.rot90(val["val_x"], k, (1, 2))))[:, NOT_MRI] >= not_mri_level
+        report[str(90 * k)] = {"not_mri_flagged": float(flagged[y == NOT_MRI].mean()), "axial_visible_flagged": float(flagged[axial].mean())}
+    return report
+
+
 def main():
     parser = command_line(__doc__)
     small_net_options(parser, "training/runs/guard", "guard", epochs=10)
@@ -115,6 +126,9 @@ def main():
     parser.add_argument("--turns", action="store_true", help="turn axial slices and pictures that are not MRI by random quarters: "
                         "they are what they are whichever way up they come; other MRI keep their way up, which tells a "
                         "coronal or sagittal slice from an axial one")
+    parser.add_argument("--upright", choices=["other-mri", "planes"], default="other-mri", help="with --turns, what keeps its "
+                        "way up: all other MRI (runs guard-v1.5-*), or only coronal and sagittal slices, so that an axial T1 or "
+                        "T1c is told from a FLAIR by its contrast, not by being upright")
     parser.add_argument("--export-only", action="store_true", help="load the members, choose thresholds on --val, export")
     parser.add_argument("--mirror", action="store_true", help="export: each member also reads the picture mirrored, and the mean is over both")
     parser.add_argument("--members", nargs="+", default=None, help="last.pt files whose mean is exported (default: <out>/last.pt)")
@@ -129,6 +143,8 @@ def main():
 
     data = np.load(args.dataset)
     x, y = data["train_x"], data["train_y"]
+    planes = (np.char.find(data["train_kind"], "coronal") >= 0) | (np.char.find(data["train_kind"], "sagittal") >= 0)
+    keeps_way_up = torch.from_numpy(y == OTHER if args.upright == "other-mri" else planes)
     counts = np.bincount(y, minlength=3)
     weights = torch.tensor(counts.sum() / (3 * counts), dtype=torch.float32)
     model = GuardNet(args.width, args.depth)
@@ -141,9 +157,10 @@ def main():
     for epoch in range(args.epochs):
         model.train()
         started, total, n = time.time(), 0.0, 0
-        for xb, yb in batches(x, y, args.batch, rng):
+        for xb, ib in batches(x, np.arange(len(x)), args.batch, rng):
+            yb = torch.from_numpy(y[ib.numpy()])
             if args.turns:
-                xb = turned(xb, torch.where(yb == OTHER, 0, torch.randint(0, 4, (len(xb),))))
+                xb = turned(xb, torch.where(keeps_way_up[ib], 0, torch.randint(0, 4, (len(xb),))))
             logits = model(xb)
             loss = F.cross_entropy(logits, yb, weight=weights) + args.tail * hard_tail(logits, yb)
             optimiser.zero_grad()
@@ -153,6 +170,7 @@ def main():
             total, n = total + float(loss) * len(yb), n + len(yb)
         p = probabilities(model, data["val_x"])
         thresholds, report = choose_thresholds(p, data["val_y"], data["val_kind"], data["val_visible"], args)
+        report["turned"] = in_turns(lambda v: probabilities(model, v), data, thresholds["notMri"])
         entry = {"epoch": epoch + 1, "loss": total / n, "seconds": round(time.time() - started), **thresholds, **report}
         print(json.dumps(entry), flush=True)
         log.write(json.dumps(entry) + "\n")
@@ -167,6 +185,7 @@ def export_from_checkpoint(args, model=None):
     val = np.load(args.val)
     p = ensemble_probabilities(model, val["val_x"])
     thresholds, report = choose_thresholds(p, val["val_y"], val["val_kind"], val["val_visible"], args)
+    report["turned"] = in_turns(lambda v: ensemble_probabilities(model, v), val, thresholds["notMri"])
     for family in sorted({k.split(" ", 1)[1] for k in val["val_kind"] if k.startswith("axial") and " " in k}):
         sel = np.array([k.endswith(" " + family) for k in val["val_kind"]]) & (val["val_visible"] >= VISIBLE_SHARE)
         report[f"axial {family} flagged"] = float((p[sel, NOT_MRI] >= thresholds["notMri"]).mean())

@@ -103,7 +103,7 @@ def validate(model, val, max_turned_as_given):
     return threshold, report
 
 
-def shipped_guard(guard_manifest="models/guard.json"):
+def load_guard(guard_manifest):
     manifest = json.load(open(guard_manifest))
     members = [from_state(torch.load(path)) for path in manifest["model"]["members"]]
     return Ensemble(members, True).eval(), manifest
@@ -149,6 +149,7 @@ def main():
     option(parser, "--max-turned-as-given", 0.01, "share of validation MRI pictures with visible brain, as given, that may be turned")
     option(parser, "--veto-share", 0.001, "share of validation MRI pictures, turned, that the guard's veto may keep as sent")
     option(parser, "--seed", 7)
+    option(parser, "--guard", "models/guard.json", "the guard manifest whose members veto a turn and judge the turned picture")
     parser.add_argument("--not-mri-turns", action="store_true", help="label pictures that are not MRI with their turn too, "
                         "not 'do not turn': made upright, they are refused as the guard was trained to")
     parser.add_argument("--export-only", action="store_true", help="choose the threshold on --val from <out>/last.pt and export")
@@ -197,7 +198,7 @@ def export(model, args):
     model.eval()
     val = np.load(args.val)
     threshold, report = validate(model, val, args.max_turned_as_given)
-    guard, guard_manifest = shipped_guard()
+    guard, guard_manifest = load_guard(args.guard)
     scores = guard_scores(guard, val["val_x"])
     veto, veto_facts = guard_veto(val, scores, args.veto_share)
     report["through_guard"] = through_guard(model, val, threshold, veto, scores, guard_manifest["thresholds"]["notMri"])
