@@ -37,7 +37,7 @@ export async function evaluateVolumes(dir: string, options: VolumeEvaluationOpti
   const all = readdirSync(dir).filter((name) => statSync(path.join(dir, name)).isDirectory()).sort();
   const patients = options.includeSeen ? all : all.filter((name) => !seen.some((id) => name.includes(id)));
   console.log(`${patients.length} volumes (${all.length - patients.length} skipped: trained on)`);
-  const dices: number[] = [], volumeErrors: number[] = [], relativeErrors: number[] = [], seconds: number[] = [];
+  const dices: number[] = [], volumeErrors: number[] = [], relativeErrors: number[] = [], signedErrors: number[] = [], seconds: number[] = [];
   for (const patient of patients) {
     const folder = path.join(dir, patient);
     const flairFile = findFile(folder, /flair/i);
@@ -57,6 +57,7 @@ export async function evaluateVolumes(dir: string, options: VolumeEvaluationOpti
     dices.push(dice.dice);
     volumeErrors.push(Math.abs(analysis.tumourVolumeMl - trueMl));
     relativeErrors.push(Math.abs(analysis.tumourVolumeMl - trueMl) / trueMl);
+    signedErrors.push((analysis.tumourVolumeMl - trueMl) / trueMl); // below zero: drawn too small
     seconds.push(analysis.timingsMs.total / 1000);
     const analysed = analysis.slices.filter((s) => s.analysed).length;
     console.log(
@@ -75,6 +76,8 @@ export async function evaluateVolumes(dir: string, options: VolumeEvaluationOpti
     dice_min: Math.min(...dices),
     volume_ml_error_mean: mean(volumeErrors),
     volume_relative_error_mean: mean(relativeErrors),
+    volume_error_signed: signedErrors,
+    volume_bias: mean(signedErrors),
     seconds_per_volume: mean(seconds),
   };
   options.record?.(figures);

@@ -7,6 +7,7 @@
  *
  *   npx tsx scripts/measure-orientation.ts [--lgg ../shared/data/lgg] [--outside /tmp/outside] [--every 1] [--corpus DIR] [--part slices|not-mri|both]
  *     [--list-refused]   (each refused slice, its orientation and the reason: what the misses have in common)
+ *     [--record]         (the figures into models/orientation.json, metrics.measured, for the model card)
  *
  * Then the not-MRI pictures of the guard corpus's measuring split (training/guard_corpus.py; the built corpus's own
  * index.json, split "measure"), in each of the 4 turns, through the same path: a picture must still be refused when turned,
@@ -14,7 +15,7 @@
  *
  * A refused slice counts as No Tumor in the AUC, as a person would read it. The last line printed is one JSON object.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
@@ -22,13 +23,13 @@ import { analyseSlice } from '../lib/analysis/analyse-slice';
 import { isNotBrainMriError } from '../lib/analysis/mri-guard';
 import { isUploadError } from '../lib/errors';
 import { rocAuc } from '../lib/evaluation/metrics';
-import { readManifest } from '../lib/model/manifest';
+import { modelsDirectory, readManifest } from '../lib/model/manifest';
 import { pauseTraining } from '../testkit/pause-training';
 
 const { values } = parseArgs({ options: {
   lgg: { type: 'string', default: '../shared/data/lgg' }, outside: { type: 'string', default: '/tmp/outside' }, every: { type: 'string', default: '1' },
   corpus: { type: 'string', default: 'training/cache/guard-corpus' }, part: { type: 'string', default: 'both' },
-  'list-refused': { type: 'boolean', default: false },
+  'list-refused': { type: 'boolean', default: false }, record: { type: 'boolean', default: false },
 } });
 const every = Number(values.every);
 
@@ -105,6 +106,14 @@ async function notMriInTurns() {
   return byTurn;
 }
 
+/** The figures into models/orientation.json (metrics.measured), where the model card reads them. */
+function recordMeasured(figures: object): void {
+  const file = path.join(modelsDirectory(), 'orientation.json');
+  const manifest = JSON.parse(readFileSync(file, 'utf8'));
+  manifest.metrics.measured = { ...figures, measuredBy: `npx tsx scripts/measure-orientation.ts (${new Date().toISOString().slice(0, 10)})` };
+  writeFileSync(file, `${JSON.stringify(manifest, null, 1)}\n`);
+}
+
 const resume = pauseTraining();
 try {
   const sources = values.part === 'not-mri' ? [] : [...(await lggSources()), ...outsideSources()];
@@ -140,6 +149,7 @@ try {
   }
   const notMri = values.part !== 'slices' && existsSync(path.join(values.corpus!, 'index.json')) ? await notMriInTurns() : null;
   console.log(JSON.stringify({ rows, notMri }));
+  if (values.record) recordMeasured({ every, slices: rows, notMri });
 } finally {
   resume();
 }

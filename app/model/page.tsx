@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
-import { readManifest } from '@/lib/model/manifest';
+import { readManifest, readOrientationManifest } from '@/lib/model/manifest';
 import ModelFacts from '@/app/ui/home/model-facts';
+import HardCases from '@/app/ui/model/hard-cases';
 import KnownMisses from '@/app/ui/model/known-misses';
 import ModelDecision from '@/app/ui/model/model-decision';
 import ModelFigures from '@/app/ui/model/model-figures';
@@ -23,6 +24,7 @@ export default function ModelPage() {
       <ModelFacts manifest={manifest} />
       <ModelDecision manifest={manifest} />
       <ModelFigures manifest={manifest} />
+      <HardCases manifest={manifest} orientation={readOrientationManifest()} />
       <KnownMisses />
     </div>
   );
