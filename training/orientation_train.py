@@ -9,12 +9,12 @@ A picture carries no orientation, and slices exported as pictures come turned by
 transposing) or mirrored. A mirror cannot be seen in an axial slice (either hemisphere may be on either side); a turn can
 (where is the front of the head?). So the reader answers one of five classes on the guard's own input (guard_model.py, the
 same network with five outputs): the picture is upright, or turned by a quarter, a half or three quarters (counter-
-clockwise: turning it clockwise by as much makes it upright, up to a mirror), or "do not turn" (no brain in it;
-up to 1.1.0 also a picture that is not an MRI). Its labels come free: every MRI picture of the guard's arrays
-(guard_dataset.py: axial FLAIR, T1, T1c, sagittal and coronal planes, each as sent and under upload transforms) is
-mirrored at random, turned by a random quarter, and labelled with that turn; slices without visible brain, turned alike, are labelled "do not turn". Pictures that are not
-an MRI were labelled "do not turn" too up to version 1.1.0; since 1.2.0 (--not-mri-turns) they are labelled with their turn:
-an ultrasound fan or a document turned by a quarter is made upright, and the guard, trained on them upright, refuses it.
+clockwise: turning it clockwise by as much makes it upright, up to a mirror), or "do not turn" (no brain in it). Its labels
+come free: every MRI picture of the guard's arrays (guard_dataset.py: axial FLAIR, T1, T1c, sagittal and coronal planes, each
+as sent and under upload transforms) is mirrored at random, turned by a random quarter, and labelled with that turn; slices
+without visible brain, turned alike, are labelled "do not turn". Pictures that are not an MRI were labelled "do not turn" too
+up to version 1.1.0; since 1.2.0 (--not-mri-turns) they are labelled with their turn: an ultrasound fan or a document turned
+by a quarter is made upright, and the guard, trained on them upright, refuses it.
 
 The app turns a picture only when the reader's answer is a turn with probability at least `threshold`: the lowest level at
 which at most --max-turned-as-given of validation MRI pictures with visible brain as given (LGG VAL patients and the other
