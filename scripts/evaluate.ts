@@ -101,11 +101,11 @@ async function evaluateSlices(root: string, modalities: 'flair' | 'all', include
 
 /** Dice against tumour size: the patients with the fewest tumour pixels (at least 1) are where a small tumour is missed. */
 function smallestTumours(bySize: { patient: string; tumourPx: number; dice: number }[], count: number) {
-  const smallest = [...bySize].sort((a, b) => a.tumourPx - b.tumourPx).slice(0, count);
+  const sorted = [...bySize].sort((a, b) => a.tumourPx - b.tumourPx), smallest = sorted.slice(0, count);
   return {
     [`dice_mean_smallest_${count}`]: smallest.reduce((sum, p) => sum + p.dice, 0) / smallest.length,
     [`smallest_${count}`]: smallest.map((p) => ({ tumourPx: p.tumourPx, dice: Number(p.dice.toFixed(3)) })),
-    dice_by_tumour_px: [...bySize].sort((a, b) => a.tumourPx - b.tumourPx).map((p) => [p.tumourPx, Number(p.dice.toFixed(3))]),
+    dice_by_tumour_px: sorted.map((p) => [p.tumourPx, Number(p.dice.toFixed(3))]),
   };
 }
 
