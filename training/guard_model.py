@@ -52,16 +52,31 @@ def from_state(state):
 class Ensemble(nn.Module):
     """The mean of its members' class probabilities: members trained differently fail on different pictures. With
     `mirror`, each member also reads the picture mirrored left to right (either hemisphere may be on either side), and
-    the mean is over both readings."""
+    the mean is over both readings.
 
-    def __init__(self, members, mirror=False):
+    With `sequence` (a count), only the first `sequence` members say which MRI it is (axial FLAIR or another sequence or
+    plane), while every member says whether it is an MRI at all: members trained with turns (guard_train.py --turns) know
+    a turned picture that is not an MRI, but an upright axial T1c from a FLAIR less well. The not-MRI probability is the
+    mean over all members; the rest is shared between axial FLAIR and other MRI as the first members share it. With every
+    member judging the sequence this is the plain mean."""
+
+    def __init__(self, members, mirror=False, sequence=None):
         super().__init__()
         self.members = nn.ModuleList(members)
         self.mirror = mirror
+        self.sequence = len(members) if sequence is None else sequence
 
     def forward(self, x):
         views = [x, x.flip(3)] if self.mirror else [x]
-        return torch.stack([torch.softmax(m(v), 1) for m in self.members for v in views]).mean(0)
+        return combine(torch.stack([torch.softmax(m(v), 1) for m in self.members for v in views]), self.sequence * len(views))
+
+
+def combine(readings, sequence_readings):
+    """readings: (members x views, batch, 3) probabilities, the sequence judges' readings first."""
+    not_mri = readings[:, :, 2].mean(0)
+    judged = readings[:sequence_readings].mean(0)
+    other = judged[:, 1] / (judged[:, 0] + judged[:, 1]).clamp_min(1e-12)
+    return torch.stack([(1 - not_mri) * (1 - other), (1 - not_mri) * other, not_mri], 1)
 
 
 def main():

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 from common import GUARD_VAL, command_line, option, small_net_options, start_run, threshold_options
 from flops import multiply_adds
-from guard_model import CELL, CLASSES, INPUT_SIZE, Ensemble, GuardNet, from_state
+from guard_model import CELL, CLASSES, INPUT_SIZE, Ensemble, GuardNet, combine, from_state
 from guard_real import VISIBLE_SHARE
 
 AXIAL, OTHER, NOT_MRI = range(3)
@@ -77,9 +77,10 @@ def probabilities(model, x, size=512):
 
 
 def ensemble_probabilities(model, x):
-    """What an exported Ensemble computes, member by member: the mean over members and, when mirrored, both readings."""
+    """What an exported Ensemble computes, member by member: over members and, when mirrored, both readings."""
     views = [x, x[:, :, ::-1].copy()] if model.mirror else [x]
-    return np.mean([probabilities(m, v) for m in model.members for v in views], 0)
+    readings = torch.from_numpy(np.stack([probabilities(m, v) for m in model.members for v in views]))
+    return combine(readings, model.sequence * len(views)).numpy()
 
 
 def threshold_for(scores, max_share):
@@ -132,6 +133,8 @@ def main():
     parser.add_argument("--export-only", action="store_true", help="load the members, choose thresholds on --val, export")
     parser.add_argument("--mirror", action="store_true", help="export: each member also reads the picture mirrored, and the mean is over both")
     parser.add_argument("--members", nargs="+", default=None, help="last.pt files whose mean is exported (default: <out>/last.pt)")
+    parser.add_argument("--sequence-members", type=int, default=None, help="export: only the first N of --members say which MRI "
+                        "it is; all say whether it is one (guard_model.Ensemble; default: all)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -181,7 +184,7 @@ def main():
 
 def export_from_checkpoint(args, model=None):
     members = [from_state(torch.load(path)) for path in args.members or [os.path.join(args.out, "last.pt")]]
-    model = Ensemble(members if model is None else [model.eval()], args.mirror)
+    model = Ensemble(members if model is None else [model.eval()], args.mirror, args.sequence_members if model is None else None)
     val = np.load(args.val)
     p = ensemble_probabilities(model, val["val_x"])
     thresholds, report = choose_thresholds(p, val["val_y"], val["val_kind"], val["val_visible"], args)
@@ -207,8 +210,9 @@ def export(model, thresholds, report, args):
                   "architecture": "the mean probability of " + " and ".join(
                       f"5 stages of {m.depth} 3x3 conv + BN + ReLU (width {m.width})"
                       for m in model.members) + ", each ending in a global mean and a linear layer (training/guard_model.py)"
-                      + (", each reading the picture as sent and mirrored left to right" if model.mirror else ""),
-                  "members": args.members or [os.path.join(args.out, "last.pt")]},
+                      + (", each reading the picture as sent and mirrored left to right" if model.mirror else "")
+                      + (f"; only the first {model.sequence} tell axial FLAIR from other MRI" if model.sequence < len(model.members) else ""),
+                  "members": args.members or [os.path.join(args.out, "last.pt")], "sequenceMembers": model.sequence},
         "input": {"name": "image", "shape": ["batch", 3, INPUT_SIZE, INPUT_SIZE], "channels": ["R", "G", "B"], "scale": 1 / 255,
                   "preparation": f"the upload letterboxed into the {INPUT_SIZE * CELL} square, the mean of each {CELL}x{CELL} cell"},
         "output": {"name": "probabilities", "classes": CLASSES},

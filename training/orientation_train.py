@@ -106,7 +106,7 @@ def validate(model, val, max_turned_as_given):
 def load_guard(guard_manifest):
     manifest = json.load(open(guard_manifest))
     members = [from_state(torch.load(path)) for path in manifest["model"]["members"]]
-    return Ensemble(members, True).eval(), manifest
+    return Ensemble(members, True, manifest["model"].get("sequenceMembers")).eval(), manifest
 
 
 def guard_scores(guard, x):
