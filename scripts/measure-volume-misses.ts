@@ -1,7 +1,10 @@
 /**
  * Where a volume's tumour is missed: the app's own volume path (analyseVolume, FLAIR alone) against the expert labels,
  * split by BRATS label (1 necrosis, 2 oedema, 3 non-enhancing, 4 enhancing tumour) and by depth inside the whole tumour
- * (1: a border voxel, with a face-neighbour outside; 2 and 3: one and two voxels further in; 4: deeper).
+ * (1: a border voxel, with a face-neighbour outside; 2 and 3: one and two voxels further in; 4: deeper). And how bright
+ * the oedema is on the FLAIR, drawn and missed: its median over the median of the brain outside the tumour (voxels above 0;
+ * BRATS is skull-stripped), so that a missed rim as bright as the drawn oedema reads as a tight drawing, and one near the
+ * brain's own level as an outline the FLAIR does not show.
  *
  *   npx tsx scripts/measure-volume-misses.ts ../shared/data/brats2013 pat0002 pat0004
  *
@@ -51,13 +54,18 @@ class Split {
 
 async function measure(folder: string) {
   const file = (pattern: RegExp) => path.join(folder, readdirSync(folder).filter((n) => /\.nii(\.gz)?$/i.test(n)).find((n) => pattern.test(n))!);
-  const analysis = await analyseVolume({ flair: readFileSync(file(/flair/i)) });
+  const flairBytes = readFileSync(file(/flair/i));
+  const analysis = await analyseVolume({ flair: flairBytes });
+  const flair = allValues(await readNiftiVolume(flairBytes, 'The FLAIR volume'));
   const labels = await readNiftiVolume(readFileSync(file(/^OTMultiClass|seg/i)), 'The label volume');
   const label = allValues(labels), drawn = analysis.mask.toVolume();
   const depth = depthInside(Uint8Array.from(label, (v) => (v > 0 ? 1 : 0)), labels.dims);
   const byLabel = new Split(), byDepth = new Split();
+  const brain: number[] = [], oedemaDrawn: number[] = [], oedemaMissed: number[] = [];
   let truth = 0, outside = 0;
   for (let i = 0; i < label.length; i++) {
+    if (label[i] === 0 && flair[i] > 0) brain.push(flair[i]);
+    if (label[i] === 2) (drawn[i] ? oedemaDrawn : oedemaMissed).push(flair[i]);
     if (label[i] > 0) {
       truth++;
       byLabel.add(`label ${label[i]}`, drawn[i] > 0);
@@ -69,6 +77,13 @@ async function measure(folder: string) {
     `volume error ${((100 * (inside + outside - truth)) / truth).toFixed(1)}%`);
   console.log(`  by label: ${byLabel}`);
   console.log(`  by depth: ${byDepth}`);
+  const level = median(brain);
+  console.log(`  FLAIR over the brain's median: oedema drawn ${(median(oedemaDrawn) / level).toFixed(2)}, oedema missed ${(median(oedemaMissed) / level).toFixed(2)}`);
+}
+
+function median(values: number[]): number {
+  const sorted = Float64Array.from(values).sort();
+  return sorted.length ? sorted[sorted.length >> 1] : NaN;
 }
 
 async function main() {
