@@ -26,7 +26,7 @@ export interface VolumeEvaluationOptions {
 
 const isNifti = (name: string) => /\.nii(\.gz)?$/i.test(name);
 
-function findFile(folder: string, pattern: RegExp): string | undefined {
+export function findFile(folder: string, pattern: RegExp): string | undefined {
   const name = readdirSync(folder).filter(isNifti).sort().find((n) => pattern.test(n));
   return name ? path.join(folder, name) : undefined;
 }

@@ -14,8 +14,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyseVolume } from '../lib/analysis/analyse-volume';
+import { median } from '../lib/evaluation/metrics';
 import { readNiftiVolume } from '../lib/formats/nifti-read';
 import { allValues } from '../lib/volume/scalar-volume';
+import { findFile } from './evaluate-volumes';
 
 const DEEPEST = 4;
 
@@ -53,11 +55,12 @@ class Split {
 }
 
 async function measure(folder: string) {
-  const file = (pattern: RegExp) => path.join(folder, readdirSync(folder).filter((n) => /\.nii(\.gz)?$/i.test(n)).find((n) => pattern.test(n))!);
-  const flairBytes = readFileSync(file(/flair/i));
+  const flairFile = findFile(folder, /flair/i), labelFile = findFile(folder, /^OTMultiClass|seg/i);
+  if (!flairFile || !labelFile) return console.log(`${path.basename(folder)}: skipped (no FLAIR or no label volume)`);
+  const flairBytes = readFileSync(flairFile);
   const analysis = await analyseVolume({ flair: flairBytes });
   const flair = allValues(await readNiftiVolume(flairBytes, 'The FLAIR volume'));
-  const labels = await readNiftiVolume(readFileSync(file(/^OTMultiClass|seg/i)), 'The label volume');
+  const labels = await readNiftiVolume(readFileSync(labelFile), 'The label volume');
   const label = allValues(labels), drawn = analysis.mask.toVolume();
   const depth = depthInside(Uint8Array.from(label, (v) => (v > 0 ? 1 : 0)), labels.dims);
   const byLabel = new Split(), byDepth = new Split();
@@ -81,10 +84,6 @@ async function measure(folder: string) {
   console.log(`  FLAIR over the brain's median: oedema drawn ${(median(oedemaDrawn) / level).toFixed(2)}, oedema missed ${(median(oedemaMissed) / level).toFixed(2)}`);
 }
 
-function median(values: number[]): number {
-  const sorted = Float64Array.from(values).sort();
-  return sorted.length ? sorted[sorted.length >> 1] : NaN;
-}
 
 async function main() {
   const [dir, ...patients] = process.argv.slice(2);

@@ -77,7 +77,8 @@ def probabilities(model, x, size=512):
 
 
 def ensemble_probabilities(model, x):
-    """What an exported Ensemble computes, member by member: over members and, when mirrored, both readings."""
+    """What an exported Ensemble computes, member by member (guard_model.combine over every member and, when mirrored,
+    both readings), without building the graph."""
     views = [x, x[:, :, ::-1].copy()] if model.mirror else [x]
     readings = torch.from_numpy(np.stack([probabilities(m, v) for m in model.members for v in views]))
     return combine(readings, model.sequence * len(views)).numpy()
